@@ -1,0 +1,48 @@
+# Alliance Hub — the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test suite runs on PostgreSQL and Redis on this machine.
+TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/alliance \
+	REDIS_URL=redis://127.0.0.1:6379/15 CACHE_KEY_PREFIX=alliance-test
+
+.PHONY: run test lint format bench system services messages clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+system:
+	@scripts/ensure-system.sh
+
+services:
+	@scripts/ensure-services.sh
+
+messages: $(BIN)/.installed system
+	$(MANAGE) compilemessages --ignore '$(VENV)' --ignore 'var' -v 0
+
+run: $(BIN)/.installed messages
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(BIN)/.installed messages services
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

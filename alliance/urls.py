@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from alliance.health import health
+from members import views as member_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Alliance Hub"
+admin.site.site_title = "Alliance Hub admin"
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("i18n/setlang/", member_views.switch_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("sessions/", include("meetings.urls")),
+    path("priorities/", include("priorities.urls")),
+    path("", include("members.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+

@@ -1,0 +1,28 @@
+"""allauth adapters: sign-up only through an invitation."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+
+from members.invitations import get_signup_invitation
+
+
+class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+    """There is no open sign-up: a valid invitation in the session is the only way in."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return get_signup_invitation(request) is not None
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """The hub home in the person's own language (an explicit ?next= still wins)."""
+        language = getattr(request.user, "preferred_language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            return reverse("members:home")
+
+
+class AllianceMFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        return "Alliance Hub"

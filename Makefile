@@ -36,6 +36,11 @@ run: $(BIN)/.installed messages
 test: $(BIN)/.installed messages services
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
+# A bounded load test of gunicorn on a seeded copy of the network (bench/run.py); a few minutes.
+bench: $(BIN)/.installed messages services
+	ALLIANCE_BENCH_TOOLS=1 scripts/ensure-system.sh
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -79,9 +79,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "simple_history",
+    "adminsortable2",
+    "import_export",
     "members",
     "meetings",
     "priorities",
+    "alliance.mail",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "members.middleware.UserTimezoneMiddleware",
     "members.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -305,3 +310,36 @@ LOGGING = {
 }
 
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupDetailsForm"
+
+# Mail delivery ledger (alliance.mail): bulk email is planned, claimed and sent in chunks by ticks.
+# A "sending" row older than this is taken to be orphaned by a dead worker and claimed again;
+# it must be longer than CELERY_TASK_TIME_LIMIT, so no live task can still be sending it.
+MAIL_CLAIM_TIMEOUT = env_int("MAIL_CLAIM_TIMEOUT", 900)
+# Messages per send task; one SMTP connection serves a whole chunk.
+MAIL_CHUNK_SIZE = env_int("MAIL_CHUNK_SIZE", 50)
+# Transient SMTP and network errors: exponential backoff with jitter, from this many seconds,
+# capped well below CELERY_VISIBILITY_TIMEOUT; after the last retry the rows end "failed".
+MAIL_RETRY_BACKOFF = env_int("MAIL_RETRY_BACKOFF", 30)
+MAIL_RETRY_BACKOFF_MAX = env_int("MAIL_RETRY_BACKOFF_MAX", 600)
+MAIL_MAX_RETRIES = env_int("MAIL_MAX_RETRIES", 6)
+# Beat: short ticks in UTC; each finds in the database what is due. A static schedule, kept in
+# version control: the one entry is the heartbeat of the ledger, not a knob for admins.
+CELERY_BEAT_SCHEDULE = {
+    "mail-dispatch-due-deliveries": {
+        "task": "alliance.mail.tasks.dispatch_due_deliveries_task",
+        "schedule": float(env_int("MAIL_DISPATCH_INTERVAL", 120)),
+        # A tick that waited longer than its interval is dropped; the next one does its work.
+        "options": {"expires": max(env_int("MAIL_DISPATCH_INTERVAL", 120) - 10, 1)},
+    },
+}
+
+# Members: organisation import/export in the admin (django-import-export). Importing changes
+# organisations, so it needs the change permission; exporting needs view. Imports run in a
+# transaction, which is what makes the dry-run preview roll back.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Benchmarks (make bench): a trivial login-required view at /bench/ping/ that the pages'
+# response times are compared against. Off everywhere but in the benchmark's own server.
+BENCH_VIEWS = env_bool("ALLIANCE_BENCH_VIEWS", False)

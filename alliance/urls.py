@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("i18n/setlang/", member_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("mail/", include("alliance.mail.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,8 +26,12 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+if settings.BENCH_VIEWS:
+    from alliance.bench_views import ping
+
+    urlpatterns += [path("bench/ping/", ping, name="bench_ping")]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-

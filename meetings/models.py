@@ -1,3 +1,6 @@
+import datetime
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,11 +48,33 @@ class StrategicSession(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     join_url = models.URLField(_("online join link"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    seats_per_organisation = models.PositiveSmallIntegerField(
+        _("seats per organisation"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit per organisation."),
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    interpretation_languages = models.JSONField(
+        _("interpretation offered into"), default=list, blank=True
+    )
     agenda = models.TextField(_("agenda (Markdown)"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    balance_threshold_percent = models.PositiveSmallIntegerField(
+        _("balance warning threshold (%)"),
+        default=25,
+        help_text=_(
+            "Staff are warned while registration is open when Israeli or Palestinian"
+            " registrants fall under this share of all registrants."
+        ),
+    )
+    # Raised on every change, so calendar apps replace their copy of the event.
+    ics_sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -64,15 +89,46 @@ class StrategicSession(models.Model):
                 name="session_ends_after_start",
                 violation_error_message=_("A session must end after it starts."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(registration_opens_at__isnull=True)
+                | models.Q(registration_closes_at__isnull=True)
+                | models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="session_registration_closes_after_opening",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(balance_threshold_percent__lte=100),
+                name="session_balance_threshold_is_a_percentage",
+                violation_error_message=_("The balance threshold is a percentage (0 to 100)."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.quarter_label} – {self.title}"
+        return f"{self.quarter_label}: {self.title}"
 
     @property
     def quarter_label(self) -> str:
         label = f"{self.year} Q{self.quarter}"
         return label if self.sequence == 1 else f"{label} ({self.sequence})"
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (self.Format.ONLINE, self.Format.HYBRID)
+
+    def registration_window_is_open(self, now: datetime.datetime | None = None) -> bool:
+        """Open for registration now: the status says so and the window (if any) has begun."""
+        now = now or timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return False
+        return now < self.ends_at
 
 
 class RoundTable(models.Model):
@@ -98,6 +154,13 @@ class RoundTable(models.Model):
         verbose_name=_("rapporteur"),
     )
     room = models.CharField(_("room or online breakout"), max_length=120, blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="round_tables_facilitated",
+        verbose_name=_("facilitators"),
+    )
+    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "topic"]
@@ -143,3 +206,149 @@ class RoundTableNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_table} ({self.get_status_display()})"
+
+
+class Registration(models.Model):
+    """A person's place (or place in the queue) at a session, for one of their organisations."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    session = models.ForeignKey(
+        StrategicSession,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("session"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_registrations",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        related_name="session_registrations",
+        verbose_name=_("organisation"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="session_registrations_made",
+        verbose_name=_("registered by"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    # Needs: visible to staff only.
+    interpretation_language = models.CharField(
+        _("interpretation into"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    dietary_needs = models.TextField(_("dietary needs"), blank=True)
+    needs_travel_assistance = models.BooleanField(
+        _("needs help with travel or a permit"), default=False
+    )
+    travel_details = models.TextField(_("travel or permit details"), blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    # The waitlist is served in this order; a promotion or a new confirmation sets it too.
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=~models.Q(status="cancelled"),
+                name="registration_one_active_per_person",
+                violation_error_message=_("This person is already registered for the session."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attended=False) | models.Q(status="confirmed"),
+                name="registration_attendance_needs_confirmation",
+                violation_error_message=_("Only confirmed registrants can be marked present."),
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}, {self.session} ({self.get_status_display()})"
+
+
+class RoundTableParticipant(models.Model):
+    """A registrant's seat at a round table, signed up themselves or assigned by staff."""
+
+    round_table = models.ForeignKey(
+        RoundTable,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("round table"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="round_table_seats",
+        verbose_name=_("registration"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["round_table", "created_at", "pk"]
+        verbose_name = _("round-table participant")
+        verbose_name_plural = _("round-table participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_table", "registration"], name="round_table_participant_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.user} @ {self.round_table}"
+
+
+def new_feed_token() -> str:
+    """A fresh, unguessable token for a calendar feed URL."""
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar feed URL; revoking it makes the URL answer 404 for good."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("person"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"

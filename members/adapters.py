@@ -16,6 +16,13 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return get_signup_invitation(request) is not None
 
+    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
+        """The invited address is verified: the invitation link reached its inbox."""
+        invitation = get_signup_invitation(request)
+        if invitation is not None and invitation.email.lower() == email.lower():
+            return True
+        return super().is_email_verified(request, email)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """The hub home in the person's own language (an explicit ?next= still wins)."""
         language = getattr(request.user, "preferred_language", "") or settings.LANGUAGE_CODE

@@ -1,4 +1,6 @@
+import uuid
 import zoneinfo
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -6,15 +8,100 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+from simple_history.models import HistoricalRecords
 
 from alliance.i18n import localized
+
+# Uploaded pictures: raster formats Pillow can verify; never SVG (it can carry script).
+IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+IMAGE_MAX_PIXELS = 4000 * 4000
 
 
 def validate_time_zone(value: str) -> None:
     """Reject anything that is not an IANA time zone name."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+def validate_image_upload(value: object) -> None:
+    """Accept a new upload only if it is a PNG, JPEG or WebP picture of reasonable size."""
+    if getattr(value, "_committed", True) and not hasattr(value, "content_type"):
+        return  # a file already stored: it was checked when it came in
+    if value.size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The picture is too large: at most %(limit)s MB."),
+            params={"limit": IMAGE_MAX_BYTES // (1024 * 1024)},
+            code="image_too_large",
+        )
+    try:
+        value.seek(0)
+        with Image.open(value) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("Upload a PNG, JPEG or WebP picture."), code="image_unreadable"
+        ) from error
+    finally:
+        value.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(_("Upload a PNG, JPEG or WebP picture."), code="image_type")
+    if width * height > IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            _("The picture is too large: at most 4000 by 4000 pixels."), code="image_dimensions"
+        )
+
+
+IMAGE_SUFFIXES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+
+
+def _random_name(folder: str, filename: str) -> str:
+    # Unguessable names: a file name must not reveal whose picture it is. Only picture suffixes
+    # are kept, so a file is never served as HTML or script because of the name it came with.
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in IMAGE_SUFFIXES:
+        suffix = ".img"
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def organisation_logo_path(instance: object, filename: str) -> str:
+    return _random_name("organisations/logos", filename)
+
+
+def person_photo_path(instance: object, filename: str) -> str:
+    return _random_name("people/photos", filename)
+
+
+class ContactVisibility(models.TextChoices):
+    """Who may see one contact detail of a person."""
+
+    STAFF = "staff", _("Staff only")
+    MEMBERS = "members", _("Members of the network")
+
+
+# Languages people list as spoken: the hub's three and the ones the network meets in most.
+SPOKEN_LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("he", _("Hebrew")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("es", _("Spanish")),
+    ("ru", _("Russian")),
+    ("am", _("Amharic")),
+    ("tr", _("Turkish")),
+    ("it", _("Italian")),
+]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -71,6 +158,52 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=DigestFrequency.WEEKLY,
     )
     session_reminders = models.BooleanField(_("session reminders by email"), default=True)
+    # The person's profile. It lives on the user row: every person has exactly one, the
+    # project owns its user model, and erasing a person is then one row to blank.
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=person_photo_path,
+        blank=True,
+        validators=[validate_image_upload],
+    )
+    bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    languages_spoken = models.JSONField(_("languages spoken"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    messaging_handle = models.CharField(
+        _("messaging handle"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example Signal: +972…, WhatsApp or Telegram: @name."),
+    )
+    email_visibility = models.CharField(
+        _("who sees my email address"),
+        max_length=8,
+        choices=ContactVisibility.choices,
+        default=ContactVisibility.STAFF,
+    )
+    phone_visibility = models.CharField(
+        _("who sees my phone number"),
+        max_length=8,
+        choices=ContactVisibility.choices,
+        default=ContactVisibility.STAFF,
+    )
+    messaging_visibility = models.CharField(
+        _("who sees my messaging handle"),
+        max_length=8,
+        choices=ContactVisibility.choices,
+        default=ContactVisibility.STAFF,
+    )
+    listed_in_directory = models.BooleanField(
+        _("list me on my organisations' pages"),
+        default=False,
+        help_text=_("Members of the network then see your name, title, languages and bio."),
+    )
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person asked for their account to be deleted."),
+    )
     is_staff = models.BooleanField(
         _("admin site access"),
         default=False,
@@ -93,6 +226,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return gettext("Former member")
         return self.full_name or self.email
 
     def get_full_name(self) -> str:
@@ -100,6 +235,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def languages_spoken_labels(self) -> list[str]:
+        """The names of the languages the person speaks, in the reader's language."""
+        labels = dict(SPOKEN_LANGUAGES)
+        return [str(labels[code]) for code in self.languages_spoken or [] if code in labels]
 
 
 class Sector(models.Model):
@@ -129,7 +270,7 @@ class Organisation(models.Model):
     class Community(models.TextChoices):
         ISRAELI = "israeli", _("Israeli")
         PALESTINIAN = "palestinian", _("Palestinian")
-        JOINT = "joint", _("Joint Israeli–Palestinian")
+        JOINT = "joint", _("Joint Israeli–Palestinian")  # noqa: RUF001
         REGIONAL = "regional", _("Regional")
         INTERNATIONAL = "international", _("International")
 
@@ -155,6 +296,13 @@ class Organisation(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=organisation_logo_path,
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+    )
     founded_year = models.PositiveSmallIntegerField(_("founded in"), null=True, blank=True)
     status = models.CharField(
         _("membership status"), max_length=12, choices=Status.choices, default=Status.APPLICANT
@@ -167,6 +315,8 @@ class Organisation(models.Model):
         default=Visibility.LISTED,
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["name_en", "slug"]
@@ -212,6 +362,8 @@ class Membership(models.Model):
     title = models.CharField(_("title in the organisation"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("since"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -220,11 +372,17 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"  # noqa: RUF001
 
 
 class Invitation(models.Model):
     """An invitation to join the hub for an organisation: the only way in."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     email = models.EmailField(_("email address"))
     organisation = models.ForeignKey(
@@ -268,6 +426,18 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per person and organisation: staff resend it, not duplicate it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email_organisation",
+                violation_error_message=_(
+                    "This address already has an open invitation to this organisation."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
@@ -276,3 +446,37 @@ class Invitation(models.Model):
         """Neither accepted, revoked nor expired."""
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    @property
+    def state(self) -> "Invitation.State":
+        """Where the invitation stands now: pending, accepted, expired or revoked."""
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+
+class DeletionRequest(models.Model):
+    """A person asked for their account to be deleted; kept so staff can see it was honoured."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deletion_requests",
+        verbose_name=_("account (erased)"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    completed_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+
+    def __str__(self) -> str:
+        return gettext("Deletion request of account #%(id)s") % {"id": self.user_id}

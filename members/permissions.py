@@ -13,9 +13,10 @@ organisation's people lose access without anyone editing groups.
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from members.models import Membership, Organisation, User
+from members.models import ContactVisibility, Membership, Organisation, User
 
 STAFF_GROUP = "Staff"
 ADMIN_GROUP = "Admins"
@@ -35,7 +36,9 @@ class Action(StrEnum):
     SCHEDULE_SESSIONS = "schedule_sessions"
     REVIEW_NOTES = "review_notes"
     CURATE_PRIORITIES = "curate_priorities"
+    ENDORSE_PRIORITIES = "endorse_priorities"
     USE_ADMIN = "use_admin"
+    VIEW_PRIVATE_CONTACTS = "view_private_contacts"
 
 
 _EVERYONE_INSIDE = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
@@ -49,7 +52,10 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.SCHEDULE_SESSIONS: _STAFF_AND_ADMIN,
     Action.REVIEW_NOTES: _STAFF_AND_ADMIN,
     Action.CURATE_PRIORITIES: frozenset({Role.ADMIN}),
+    # Members only; priorities.permissions narrows it to representatives of active organisations.
+    Action.ENDORSE_PRIORITIES: frozenset({Role.MEMBER}),
     Action.USE_ADMIN: _STAFF_AND_ADMIN,
+    Action.VIEW_PRIVATE_CONTACTS: _STAFF_AND_ADMIN,
 }
 
 STAFF_ROLES = _STAFF_AND_ADMIN
@@ -89,3 +95,54 @@ def is_staff_role(user: User | AnonymousUser) -> bool:
 def active_member_filter(prefix: str = "") -> Q:
     """A filter for users who hold the member role, for querysets of users."""
     return Q(**{f"{prefix}memberships__organisation__status": Organisation.Status.ACTIVE})
+
+
+# Directory visibility: the one rule for who may know an organisation or a person exists.
+# Hidden organisations are for staff only (some cannot be seen to take part); every page,
+# search and list that shows organisations or people starts from these querysets.
+
+
+def visible_organisations_for(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The organisations `user` may know exist: hidden ones only for staff and admins."""
+    if not may(user, Action.VIEW_DIRECTORY):
+        return Organisation.objects.none()
+    if may(user, Action.VIEW_HIDDEN_ORGANISATIONS):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(visibility=Organisation.Visibility.LISTED)
+
+
+def get_organisation_for_user(user: User | AnonymousUser, slug: str) -> Organisation:
+    """The organisation with this slug, or 404 when `user` may not know it exists."""
+    return get_object_or_404(visible_organisations_for(user), slug=slug)
+
+
+def visible_people_for(user: User | AnonymousUser) -> QuerySet[User]:
+    """People whose profile `user` may open: staff see everyone; members see listed people
+    of listed organisations; everyone sees themselves."""
+    if not may(user, Action.VIEW_DIRECTORY):
+        return User.objects.none()
+    if may(user, Action.VIEW_HIDDEN_ORGANISATIONS):
+        return User.objects.all()
+    in_listed_organisation = Exists(
+        Membership.objects.filter(
+            user=OuterRef("pk"), organisation__visibility=Organisation.Visibility.LISTED
+        )
+    )
+    return User.objects.filter(
+        Q(is_active=True, erased_at__isnull=True, listed_in_directory=True) & in_listed_organisation
+        | Q(pk=user.pk)
+    )
+
+
+def get_person_for_user(user: User | AnonymousUser, person_id: int) -> User:
+    """The person with this id, or 404 when `user` may not see their profile."""
+    return get_object_or_404(visible_people_for(user), pk=person_id)
+
+
+def may_see_contact(viewer: User | AnonymousUser, person: User, visibility: str) -> bool:
+    """True when `viewer` may see a contact detail of `person` set to `visibility`."""
+    if viewer.is_authenticated and viewer.pk == person.pk:
+        return True
+    if may(viewer, Action.VIEW_PRIVATE_CONTACTS):
+        return True
+    return visibility == ContactVisibility.MEMBERS and may(viewer, Action.USE_HUB)

@@ -14,6 +14,15 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Tests make many people; the production hasher would spend most of the suite's time."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Rate limits and TOTP replay guards live in the cache: start every test clean."""
     cache.clear()

@@ -42,7 +42,9 @@ def test_sign_in_page_direction_follows_language(
 ) -> None:
     page = parse(Client().get(f"/{language}/accounts/login/").content)
     assert page.html_attrs == {"lang": language, "dir": direction}
-    stylesheets = [a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"]
+    stylesheets = [
+        a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"
+    ]
     assert any(href.endswith(stylesheet) for href in stylesheets)
 
 

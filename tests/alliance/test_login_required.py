@@ -24,7 +24,9 @@ PUBLIC_URL_NAMES = {
     "account_reset_password_from_key_done",
     "mfa_authenticate",
 }
-PUBLIC_URL_NAMES |= {"members:accept_invitation", "public_priorities"}  # later issues' doors
+PUBLIC_URL_NAMES |= {"members:accept_invitation", "priorities:public"}  # later issues' doors
+PUBLIC_URL_NAMES |= {"mail:unsubscribe"}  # RFC 8058 one-click unsubscribe from any mail client
+PUBLIC_URL_NAMES |= {"meetings:calendar_feed"}  # calendar apps subscribe with a secret token
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):

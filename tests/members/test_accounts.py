@@ -40,7 +40,8 @@ def test_repeated_failed_sign_ins_are_rate_limited(member: User) -> None:
         client.post(reverse("account_login"), {"login": member.email, "password": "wrong-guess"})
     response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     assert response.status_code in (200, 429)
-    assert client.get(reverse("members:home")).status_code == 302  # the right password is refused too
+    # The right password is refused too.
+    assert client.get(reverse("members:home")).status_code == 302
 
 
 @pytest.mark.django_db

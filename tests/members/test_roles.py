@@ -12,8 +12,8 @@ EXPECTED = {
     "anonymous": set(),
     "outsider": set(),
     "lapsed_member": set(),
-    "member": {A.USE_HUB, A.VIEW_DIRECTORY},
-    "representative": {A.USE_HUB, A.VIEW_DIRECTORY},
+    "member": {A.USE_HUB, A.VIEW_DIRECTORY, A.ENDORSE_PRIORITIES},
+    "representative": {A.USE_HUB, A.VIEW_DIRECTORY, A.ENDORSE_PRIORITIES},
     "staff": {
         A.USE_HUB,
         A.VIEW_DIRECTORY,
@@ -22,8 +22,10 @@ EXPECTED = {
         A.SCHEDULE_SESSIONS,
         A.REVIEW_NOTES,
         A.USE_ADMIN,
+        A.VIEW_PRIVATE_CONTACTS,
     },
-    "admin_user": set(Action),
+    # Admins without a membership of their own do not endorse on an organisation's behalf.
+    "admin_user": set(Action) - {A.ENDORSE_PRIORITIES},
 }
 
 

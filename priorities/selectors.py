@@ -1,0 +1,274 @@
+"""Reads for the priorities app; each page's reads run in a fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from meetings.models import RoundTable, RoundTableNote, StrategicSession
+from meetings.permissions import is_session_staff
+from members.models import Organisation, User
+from members.permissions import Action, may, visible_organisations_for
+from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUpdate, Theme
+
+# Endorsements that count: not withdrawn, from organisations that are members now.
+ACTIVE_ENDORSEMENT = Q(withdrawn_at__isnull=True, organisation__status=Organisation.Status.ACTIVE)
+
+
+def active_endorsement_filter(prefix: str = "endorsements__") -> Q:
+    """ACTIVE_ENDORSEMENT seen from a priority, for Count(..., filter=...)."""
+    return Q(
+        **{
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}organisation__status": Organisation.Status.ACTIVE,
+        }
+    )
+
+
+def organisations_of(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The active organisations `user` belongs to, in any role."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, status=Organisation.Status.ACTIVE)
+
+
+def list_active_themes() -> QuerySet[Theme]:
+    """The themes shown on the board, in their order."""
+    return Theme.objects.filter(is_active=True)
+
+
+def list_board_priorities(
+    *,
+    user: User | AnonymousUser,
+    status: str = "",
+    endorsed_by_my_organisation: bool = False,
+) -> QuerySet[Priority]:
+    """The board's priorities with endorsement counts; set-aside ones only when asked for."""
+    mine = Endorsement.objects.filter(
+        ACTIVE_ENDORSEMENT, priority=OuterRef("pk"), organisation__in=organisations_of(user)
+    )
+    priorities = (
+        Priority.objects.filter(merged_into__isnull=True, theme__is_active=True)
+        .select_related("theme")
+        .annotate(
+            endorsement_count=Count("endorsements", filter=active_endorsement_filter()),
+            endorsed_by_mine=Exists(mine),
+        )
+        .order_by("theme__order", "theme__name_en", "rank", "pk")
+    )
+    if status:
+        priorities = priorities.filter(status=status)
+    else:
+        priorities = priorities.exclude(status=Priority.Status.SET_ASIDE)
+    if endorsed_by_my_organisation:
+        priorities = priorities.filter(endorsed_by_mine=True)
+    return priorities
+
+
+@dataclass
+class ChartSegment:
+    status: str
+    label: str
+    count: int
+    colour: str
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
+class ChartRow:
+    theme: Theme
+    total: int
+    segments: list[ChartSegment] = field(default_factory=list)
+
+
+# Colours for the status chart, readable on white and told apart by the table beside it too.
+STATUS_COLOURS = {
+    Priority.Status.PROPOSED: "#6c757d",
+    Priority.Status.AGREED: "#0d6efd",
+    Priority.Status.IN_PROGRESS: "#b35c00",
+    Priority.Status.ACHIEVED: "#198754",
+    Priority.Status.SET_ASIDE: "#adb5bd",
+}
+
+
+def status_chart(themes: list[Theme]) -> list[ChartRow]:
+    """Counts of priorities by theme and status, with bar geometry on a 0 to 100 scale."""
+    counts = Counter(
+        {
+            (row["theme_id"], row["status"]): row["n"]
+            for row in Priority.objects.filter(
+                merged_into__isnull=True, theme__in=[t.pk for t in themes]
+            )
+            .values("theme_id", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
+    widest = max([sum(counts[(t.pk, s)] for s in Priority.Status.values) for t in themes] or [0])
+    rows = []
+    for theme in themes:
+        row = ChartRow(theme=theme, total=0)
+        x = 0.0
+        for status in Priority.Status:
+            count = counts[(theme.pk, status.value)]
+            width = (100.0 * count / widest) if widest else 0.0
+            row.segments.append(
+                ChartSegment(
+                    status=status.value,
+                    label=status.label,
+                    count=count,
+                    colour=STATUS_COLOURS[status],
+                    x=round(x, 2),
+                    width=round(width, 2),
+                )
+            )
+            row.total += count
+            x += width
+        rows.append(row)
+    return rows
+
+
+def endorsements_by_community(priority: Priority) -> list[tuple[str, int]]:
+    """Active endorsements of a priority counted by community: aggregate figures only."""
+    labels = dict(Organisation.Community.choices)
+    rows = (
+        Endorsement.objects.filter(ACTIVE_ENDORSEMENT, priority=priority)
+        .values("organisation__community")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["organisation__community"]: row["n"] for row in rows}
+    return [(labels[code], counts[code]) for code in labels if counts.get(code)]
+
+
+def list_visible_champions(*, priority: Priority, user: User | AnonymousUser) -> list[Organisation]:
+    """The champion organisations `user` may know exist."""
+    return list(
+        priority.champions.filter(pk__in=visible_organisations_for(user).values("pk")).order_by(
+            "name_en", "pk"
+        )
+    )
+
+
+def list_timeline(*, priority: Priority, user: User | AnonymousUser) -> list[ProgressUpdate]:
+    """The progress updates, newest first, each knowing if the reader may see its organisation."""
+    visible = visible_organisations_for(user).filter(pk=OuterRef("organisation_id"))
+    return list(
+        priority.progress_updates.select_related("organisation").annotate(
+            organisation_visible=Exists(visible)
+        )
+    )
+
+
+def list_my_endorsements(*, priority: Priority, user: User | AnonymousUser) -> list[Endorsement]:
+    """Active endorsements of this priority by organisations `user` belongs to."""
+    return list(
+        Endorsement.objects.filter(
+            ACTIVE_ENDORSEMENT, priority=priority, organisation__in=organisations_of(user)
+        )
+        .select_related("organisation")
+        .order_by("organisation__name_en", "pk")
+    )
+
+
+# --- provenance -----------------------------------------------------------------------------
+# The reader sees a link only to what they may open: sessions and round tables by the rule of
+# meetings.permissions.may_see_session (drafts for staff only), and of the notes only the
+# published summaries, which are for every member. When meetings gets note pages with their
+# own access function, get_provenance should filter notes through it.
+
+
+@dataclass
+class ProvenanceNote:
+    note: RoundTableNote
+    url: str | None
+
+
+@dataclass
+class ProvenanceRoundTable:
+    round_table: RoundTable
+    url: str | None
+    notes: list[ProvenanceNote]
+
+
+@dataclass
+class Provenance:
+    sessions: list[tuple[StrategicSession, str | None]]
+    round_tables: list[ProvenanceRoundTable]
+
+    def __bool__(self) -> bool:
+        return bool(self.sessions or self.round_tables)
+
+
+def _url_or_none(name: str, *args: object) -> str | None:
+    # The meetings pages may not exist yet (or under this name): then the item shows unlinked.
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def visible_sessions_for(user: User | AnonymousUser) -> QuerySet[StrategicSession]:
+    """The sessions `user` may open."""
+    # The queryset form of meetings.permissions.may_see_session.
+    if not may(user, Action.USE_HUB):
+        return StrategicSession.objects.none()
+    if is_session_staff(user):
+        return StrategicSession.objects.all()
+    return StrategicSession.objects.exclude(status=StrategicSession.Status.DRAFT)
+
+
+def get_provenance(*, priority: Priority, user: User | AnonymousUser) -> Provenance:
+    """Where a priority came from, limited to what `user` may see (four queries)."""
+    sessions_visible = visible_sessions_for(user)
+    sessions = list(priority.source_sessions.filter(pk__in=sessions_visible.values("pk")))
+    published = RoundTableNote.objects.filter(status=RoundTableNote.Status.PUBLISHED).exclude(
+        summary=""
+    )
+    round_tables = list(
+        priority.source_round_tables.filter(session__in=sessions_visible.values("pk"))
+        .select_related("session")
+        .prefetch_related(
+            Prefetch("notes", queryset=published.order_by("created_at"), to_attr="published")
+        )
+        .order_by("session__starts_at", "topic")
+    )
+    return Provenance(
+        sessions=[(s, _url_or_none("meetings:session_detail", s.pk)) for s in sessions],
+        round_tables=[
+            ProvenanceRoundTable(
+                round_table=rt,
+                url=_url_or_none("meetings:round_table_detail", rt.pk),
+                notes=[
+                    ProvenanceNote(note=n, url=_url_or_none("meetings:note_detail", n.pk))
+                    for n in rt.published
+                ],
+            )
+            for rt in round_tables
+        ],
+    )
+
+
+# --- the public page ------------------------------------------------------------------------
+
+
+def list_public_priorities() -> QuerySet[Priority]:
+    """Agreed priorities that admins put on the public page, with aggregate endorsement counts.
+
+    No names and no organisations: the hub has no "listed publicly" flag on organisations yet,
+    so champions stay off the public page until it does.
+    """
+    return (
+        Priority.objects.filter(
+            is_public=True,
+            merged_into__isnull=True,
+            status__in=AGREED_STATUSES,
+            theme__is_active=True,
+        )
+        .select_related("theme")
+        .annotate(endorsement_count=Count("endorsements", filter=active_endorsement_filter()))
+        .order_by("theme__order", "theme__name_en", "rank", "pk")
+    )

@@ -1,0 +1,102 @@
+"""Provenance: a reader sees where a priority came from, but only what they may open."""
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import RoundTableNote, StrategicSession
+from members.models import User
+from tests.conftest import login_client
+from tests.priorities.factories import (
+    NoteFactory,
+    PriorityFactory,
+    RoundTableFactory,
+    SessionFactory,
+)
+
+STATUS = RoundTableNote.Status
+
+
+@pytest.fixture
+def sourced(db: None):
+    held = SessionFactory(title="Beit Jala 2025", status=StrategicSession.Status.HELD)
+    draft = SessionFactory(title="Draft planning session", status=StrategicSession.Status.DRAFT)
+    open_table = RoundTableFactory(session=held, topic="Trauma healing table")
+    draft_table = RoundTableFactory(session=draft, topic="Secret agenda table")
+    NoteFactory(round_table=open_table, status=STATUS.PUBLISHED, summary="Published summary text")
+    NoteFactory(round_table=open_table, status=STATUS.DRAFT, summary="Draft summary text")
+    NoteFactory(round_table=open_table, status=STATUS.SUBMITTED, summary="Submitted summary")
+    NoteFactory(round_table=open_table, status=STATUS.ARCHIVED, summary="Archived summary")
+    NoteFactory(round_table=draft_table, status=STATUS.PUBLISHED, summary="Hidden table summary")
+    priority = PriorityFactory()
+    priority.source_sessions.add(held, draft)
+    priority.source_round_tables.add(open_table, draft_table)
+    return priority
+
+
+@pytest.mark.django_db
+def test_members_see_published_summaries_of_visible_round_tables_only(
+    member: User, sourced
+) -> None:
+    response = login_client(member).get(sourced.get_absolute_url())
+    html = response.content.decode()
+    assert "Beit Jala 2025" in html
+    assert "Trauma healing table" in html
+    assert "Published summary text" in html
+    for hidden in (
+        "Draft planning session",
+        "Secret agenda table",
+        "Draft summary text",
+        "Submitted summary",
+        "Archived summary",
+        "Hidden table summary",
+    ):
+        assert hidden not in html, hidden
+    provenance = response.context["provenance"]
+    notes = [n.note for rt in provenance.round_tables for n in rt.notes]
+    assert all(note.status == STATUS.PUBLISHED for note in notes)
+
+
+@pytest.mark.django_db
+def test_staff_see_every_source_but_still_only_published_summaries(staff: User, sourced) -> None:
+    html = login_client(staff).get(sourced.get_absolute_url()).content.decode()
+    assert "Draft planning session" in html
+    assert "Secret agenda table" in html
+    assert "Hidden table summary" in html
+    assert "Draft summary text" not in html
+
+
+@pytest.mark.django_db
+def test_no_link_to_a_note_the_reader_may_not_read(member: User, sourced) -> None:
+    html = login_client(member).get(sourced.get_absolute_url()).content.decode()
+    unpublished = RoundTableNote.objects.exclude(status=STATUS.PUBLISHED)
+    for note in unpublished:
+        assert f"/notes/{note.pk}/" not in html
+    hidden_tables = sourced.source_round_tables.filter(
+        session__status=StrategicSession.Status.DRAFT
+    )
+    for table in hidden_tables:
+        assert f"/round-tables/{table.pk}/" not in html
+
+
+@pytest.mark.django_db
+def test_a_priority_without_sources_says_so(member: User) -> None:
+    priority = PriorityFactory()
+    html = login_client(member).get(priority.get_absolute_url()).content.decode()
+    assert "No sources are recorded" in html
+    assert reverse("priorities:board") in html
+
+
+@pytest.mark.django_db
+def test_visible_sources_link_to_their_pages(member: User, sourced) -> None:
+    response = login_client(member).get(sourced.get_absolute_url())
+    provenance = response.context["provenance"]
+    held = provenance.sessions[0][0]
+    assert provenance.sessions == [(held, reverse("meetings:session_detail", args=[held.pk]))]
+    (table,) = provenance.round_tables
+    assert table.url == reverse("meetings:round_table_detail", args=[table.round_table.pk])
+    html = response.content.decode()
+    assert f'href="{table.url}"' in html
+    # Every link the page shows to the meetings app opens for this reader.
+    client = login_client(member)
+    for url in [url for _s, url in provenance.sessions] + [table.url]:
+        assert client.get(url).status_code == 200

@@ -25,7 +25,8 @@ system:
 services:
 	@scripts/ensure-services.sh
 
-messages: $(BIN)/.installed system
+messages: $(BIN)/.installed
+	ALLIANCE_BROWSER_TESTS=0 scripts/ensure-system.sh
 	$(MANAGE) compilemessages --ignore '$(VENV)' --ignore 'var' -v 0
 
 run: $(BIN)/.installed messages
@@ -33,8 +34,9 @@ run: $(BIN)/.installed messages
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(BIN)/.installed messages services
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+# --create-db: a test database left by an earlier checkout must never decide the result.
+test: $(BIN)/.installed messages system services
+	$(TEST_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 # A bounded load test of gunicorn on a seeded copy of the network (bench/run.py); a few minutes.
 bench: $(BIN)/.installed messages services

@@ -200,6 +200,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alliance Hub"
 MFA_ADAPTER = "members.adapters.AllianceMFAAdapter"
+# Seals TOTP secrets in the database; unset, a key derived from DJANGO_SECRET_KEY. Changing it
+# (or the secret key, when unset) invalidates every enrolled authenticator.
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
 
 # Internationalisation: English, Arabic and Hebrew; the user's own time zone.
 LANGUAGE_CODE = "en"
@@ -343,3 +346,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Benchmarks (make bench): a trivial login-required view at /bench/ping/ that the pages'
 # response times are compared against. Off everywhere but in the benchmark's own server.
 BENCH_VIEWS = env_bool("ALLIANCE_BENCH_VIEWS", False)
+
+# Reminders and digests (meetings.reminders, members.digests): whom in-person registrants write
+# to for help with travel or a permit (shown in the first reminder), and how long before
+# registration closes representatives of organisations that have not registered are reminded.
+SESSION_TRAVEL_CONTACT = env_str("SESSION_TRAVEL_CONTACT", DEFAULT_FROM_EMAIL)
+REGISTRATION_CLOSING_NOTICE_DAYS = env_int("REGISTRATION_CLOSING_NOTICE_DAYS", 3)

@@ -6,3 +6,10 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from meetings import hub_sections
+        from members import hub
+
+        hub.register_home_context(hub_sections.next_session_home_context)
+        hub.register_organisation_context(hub_sections.sessions_taken_part_context)

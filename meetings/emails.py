@@ -1,7 +1,9 @@
 """Transactional emails about a person's registration, in the recipient's language.
 
-Templates follow allauth's scheme: templates/meetings/email/<kind>_subject.txt,
-<kind>_message.txt and <kind>_message.html. Each email carries the session's .ics.
+Rendered by the site's one email helper (alliance.emails.render_email) from
+templates/meetings/email/<kind>_subject.txt, <kind>_message.txt and <kind>_message.html.
+Each email carries the session's .ics. These are sent one at a time through a Celery task;
+bulk mail (reminders, digests) goes through the delivery ledger in alliance/mail instead.
 """
 
 import zoneinfo
@@ -9,9 +11,9 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from alliance.emails import render_email
 from meetings.calendar import registration_status_for_calendar, session_ics, session_url
 from meetings.models import Registration
 
@@ -26,6 +28,7 @@ class RegistrationEmail(StrEnum):
 
 # The join link goes only to people who hold a confirmed seat.
 _WITH_JOIN_LINK = {RegistrationEmail.CONFIRMED, RegistrationEmail.PROMOTED}
+_CANCELLATIONS = {RegistrationEmail.CANCELLED, RegistrationEmail.SESSION_CANCELLED}
 
 
 def build_registration_email(
@@ -35,45 +38,38 @@ def build_registration_email(
     person = registration.user
     session = registration.session
     language = person.preferred_language or settings.LANGUAGE_CODE
+    include_join_url = (
+        kind in _WITH_JOIN_LINK
+        and registration.status == Registration.Status.CONFIRMED
+        and session.is_online
+        and bool(session.join_url)
+    )
+    # Times in the email are the session's own, as on its page and in the .ics.
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(session.time_zone)):
-        include_join_url = (
-            kind in _WITH_JOIN_LINK
-            and registration.status == Registration.Status.CONFIRMED
-            and session.is_online
-            and bool(session.join_url)
+        message = render_email(
+            template_prefix=f"meetings/email/{kind}",
+            context={
+                "person": person,
+                "registration": registration,
+                "session": session,
+                "session_url": session_url(session),
+                "join_url": session.join_url if include_join_url else "",
+                "cancelled": kind in _CANCELLATIONS,
+                "registered_by_someone_else": (
+                    registration.registered_by_id is not None
+                    and registration.registered_by_id != person.pk
+                ),
+                "registered_by": registration.registered_by,
+            },
+            to=[person.email],
+            language=language,
         )
-        context = {
-            "person": person,
-            "registration": registration,
-            "session": session,
-            "session_url": session_url(session),
-            "join_url": session.join_url if include_join_url else "",
-            "registered_by_someone_else": (
-                registration.registered_by_id is not None
-                and registration.registered_by_id != person.pk
-            ),
-            "registered_by": registration.registered_by,
-        }
-        prefix = f"meetings/email/{kind}"
-        subject = render_to_string(f"{prefix}_subject.txt", context)
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-        text = render_to_string(f"{prefix}_message.txt", context)
-        html = render_to_string(f"{prefix}_message.html", context)
         ics = session_ics(
             session,
             include_join_url=include_join_url,
             status=registration_status_for_calendar(registration),
         )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[person.email],
-    )
-    message.attach_alternative(html, "text/html")
     message.attach(
-        f"session-{session.year}-q{session.quarter}-{session.sequence}.ics",
-        ics,
-        "text/calendar",
+        f"session-{session.year}-q{session.quarter}-{session.sequence}.ics", ics, "text/calendar"
     )
     return message

@@ -73,6 +73,34 @@ def to_local_naive(value: datetime.datetime | None, zone_name: str) -> datetime.
     return value.astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
 
 
+MAX_REMINDER_DAYS = 60
+
+
+class ReminderDaysField(forms.CharField):
+    """Days before the session, typed as "7, 1"; stored as a list of distinct whole days."""
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(day) for day in value)
+        return value
+
+    def to_python(self, value: object) -> list[int]:
+        text = super().to_python(value)
+        days: set[int] = set()
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= MAX_REMINDER_DAYS:
+                raise ValidationError(
+                    _("Give whole days between 1 and %(max)s, separated by commas."),
+                    code="invalid_reminder_days",
+                    params={"max": MAX_REMINDER_DAYS},
+                )
+            days.add(int(part))
+        return sorted(days, reverse=True)
+
+
 def _time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -111,11 +139,23 @@ class SessionForm(forms.ModelForm):
         help_text=_("Shown only to people with a confirmed seat."),
     )
     copy_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reminder_days = ReminderDaysField(
+        label=_("Reminders (days before)"),
+        required=False,
+        initial="7, 1",
+        help_text=_(
+            "Registrants are reminded this many days before the start, e.g. “7, 1”. "
+            "Leave empty for no reminders."
+        ),
+    )
 
     class Meta:
         model = StrategicSession
         fields = SESSION_FORM_FIELDS
-        widgets = {"agenda": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "agenda": forms.Textarea(attrs={"rows": 8}),
+            "reminder_message": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

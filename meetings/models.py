@@ -3,10 +3,17 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import validate_time_zone
+
+
+def default_reminder_days() -> list[int]:
+    """Remind registrants a week and a day before a session."""
+    return [7, 1]
 
 
 class StrategicSession(models.Model):
@@ -71,6 +78,20 @@ class StrategicSession(models.Model):
             " registrants fall under this share of all registrants."
         ),
     )
+    # Reminders (meetings.reminders): days before the start, at the start's wall-clock time in
+    # each registrant's own time zone; an empty list sends none.
+    reminder_days = models.JSONField(
+        _("reminders (days before)"),
+        default=default_reminder_days,
+        blank=True,
+        help_text=_("Registrants are reminded this many days before the session starts."),
+    )
+    reminder_message = models.TextField(
+        _("message in the reminders"),
+        max_length=500,
+        blank=True,
+        help_text=_("A short note from staff added to every reminder."),
+    )
     # Raised on every change, so calendar apps replace their copy of the event.
     ics_sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -105,6 +126,9 @@ class StrategicSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarter_label}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:session_detail", args=[self.pk])
 
     @property
     def quarter_label(self) -> str:
@@ -170,6 +194,9 @@ class RoundTable(models.Model):
     def __str__(self) -> str:
         return self.topic
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:round_table_detail", args=[self.pk])
+
 
 class RoundTableNote(models.Model):
     """Notes taken at a round table. They record points, never speakers, by default."""
@@ -196,16 +223,120 @@ class RoundTableNote(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    # Staff-only notes are read by staff and admins alone, whatever their status.
+    staff_only = models.BooleanField(_("staff only"), default=False)
+    # Non-attribution is the default: the author's name goes with the summary only if they sign.
+    sign_summary = models.BooleanField(_("sign the summary with my name"), default=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("round-table note")
         verbose_name_plural = _("round-table notes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True)
+                | models.Q(status__in=["published", "archived"]),
+                name="note_published_at_only_when_published",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
 
     def __str__(self) -> str:
         return f"{self.round_table} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:note_detail", args=[self.pk])
+
+
+class NoteKeyPoint(models.Model):
+    """A key point of a round-table note (part of the summary layer)."""
+
+    note = models.ForeignKey(
+        RoundTableNote, on_delete=models.CASCADE, related_name="key_points", verbose_name=_("note")
+    )
+    text = models.CharField(_("key point"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["note", "position", "pk"]
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NoteRecommendation(models.Model):
+    """A recommendation agreed at the table; staff may turn it into a proposed priority."""
+
+    note = models.ForeignKey(
+        RoundTableNote,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("note"),
+    )
+    text = models.CharField(_("recommendation"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["note", "position", "pk"]
+        verbose_name = _("agreed recommendation")
+        verbose_name_plural = _("agreed recommendations")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NoteAction(models.Model):
+    """An action agreed at the table: what, which organisation, by when. Open until marked done."""
+
+    note = models.ForeignKey(
+        RoundTableNote, on_delete=models.CASCADE, related_name="actions", verbose_name=_("note")
+    )
+    description = models.CharField(_("what"), max_length=500)
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="note_actions",
+        verbose_name=_("which organisation"),
+    )
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["note", "position", "pk"]
+        verbose_name = _("agreed action")
+        verbose_name_plural = _("agreed actions")
+        indexes = [models.Index(fields=["done_at"])]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Registration(models.Model):

@@ -5,11 +5,19 @@ objects themselves: a person's organisations, their registration, their round-ta
 Anything a viewer may not know exists answers 404; what they may see but not do answers 403.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
-from meetings.models import Registration, RoundTable, StrategicSession
+from meetings.models import (
+    Registration,
+    RoundTable,
+    RoundTableNote,
+    RoundTableParticipant,
+    StrategicSession,
+)
 from members.models import Membership, Organisation, User
 from members.permissions import Action, may
 
@@ -129,3 +137,123 @@ def ensure_may_register(actor: User, person: User, organisation: Organisation) -
     """Raise PermissionDenied unless `actor` may register `person` for `organisation`."""
     if not may_register(actor, person, organisation):
         raise PermissionDenied
+
+
+# --- Round-table notes ---------------------------------------------------------------------
+# The ONE visibility rule for notes. Every path that shows a note (list, detail, search, the
+# compiled page, the hub home, digests, exports, feeds) starts from readable_notes_for() and
+# asks note_layers_for() which layer it may show:
+# - staff and admins read every note, both layers;
+# - a staff-only note is read by staff and admins alone;
+# - otherwise nothing of a note in a draft session (those are hidden from members);
+# - the table's writers (the note's author, the rapporteur, the facilitators) read both layers
+#   at every status;
+# - once published (or archived), the table's participants read the full record and every
+#   member reads the summary.
+
+
+def may_review_notes(user: User) -> bool:
+    """Staff and admins review, edit, redact, publish and archive notes."""
+    return may(user, Action.REVIEW_NOTES)
+
+
+def _writes_for_table_q(user: User) -> Q:
+    facilitated = RoundTable.facilitators.through.objects.filter(
+        roundtable_id=OuterRef("round_table_id"), user_id=user.pk
+    )
+    return Q(author_id=user.pk) | Q(round_table__rapporteur_id=user.pk) | Q(Exists(facilitated))
+
+
+def _sits_at_table_q(user: User) -> Q:
+    seat = RoundTableParticipant.objects.filter(
+        round_table_id=OuterRef("round_table_id"), registration__user_id=user.pk
+    ).exclude(registration__status=Registration.Status.CANCELLED)
+    return Q(Exists(seat))
+
+
+def _shared_q() -> Q:
+    return Q(status__in=[RoundTableNote.Status.PUBLISHED, RoundTableNote.Status.ARCHIVED])
+
+
+def readable_notes_for(user: User) -> QuerySet[RoundTableNote]:
+    """Every note `user` may read at least the summary of; each carries `reader_has_full_record`."""
+    note = RoundTableNote
+    if not may(user, Action.USE_HUB) or not getattr(user, "pk", None):
+        return note.objects.none()
+    if may_review_notes(user):
+        return note.objects.annotate(reader_has_full_record=Value(True))
+    full = _writes_for_table_q(user) | (_shared_q() & _sits_at_table_q(user))
+    return (
+        note.objects.filter(staff_only=False)
+        .exclude(round_table__session__status=StrategicSession.Status.DRAFT)
+        .filter(_writes_for_table_q(user) | _shared_q())
+        .annotate(
+            reader_has_full_record=ExpressionWrapper(full, output_field=BooleanField()),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class NoteLayers:
+    """What of a readable note a reader may see."""
+
+    full_record: bool
+    summary: bool
+    author_name: bool
+    history: bool
+
+
+def note_layers_for(user: User, note: RoundTableNote) -> NoteLayers:
+    """The layers of `note` shown to `user` (the note must come from readable_notes_for)."""
+    full = getattr(note, "reader_has_full_record", None)
+    if full is None:
+        full = readable_notes_for(user).filter(pk=note.pk, reader_has_full_record=True).exists()
+    staff = may_review_notes(user)
+    return NoteLayers(
+        full_record=bool(full),
+        summary=True,
+        author_name=staff or note.sign_summary,
+        history=staff,
+    )
+
+
+def get_note_for_user(user: User, note_id: int) -> RoundTableNote:
+    """The note with its table and session, or 404 when `user` may not know it exists."""
+    note = (
+        readable_notes_for(user)
+        .select_related("round_table__session", "author", "published_by")
+        .filter(pk=note_id)
+        .first()
+    )
+    if note is None:
+        raise Http404
+    return note
+
+
+def may_write_note(user: User, note: RoundTableNote) -> bool:
+    """Writers edit their note while it is a draft; staff edit (and redact) until it is archived."""
+    status = RoundTableNote.Status
+    if may_review_notes(user):
+        return note.status != status.ARCHIVED
+    if note.status != status.DRAFT or note.staff_only:
+        return False
+    return may_write_notes_for_table(user, note.round_table)
+
+
+def may_write_notes_for_table(user: User, round_table: RoundTable) -> bool:
+    """The rapporteur and facilitators (and staff) write a table's notes."""
+    if may_review_notes(user):
+        return True
+    if not may(user, Action.USE_HUB):
+        return False
+    if round_table.rapporteur_id == user.pk:
+        return True
+    return round_table.facilitators.filter(pk=user.pk).exists()
+
+
+def get_note_for_editing(user: User, note_id: int) -> RoundTableNote:
+    """A note `user` may edit: 404 when hidden from them, 403 when they may read but not edit."""
+    note = get_note_for_user(user, note_id)
+    if not may_write_note(user, note):
+        raise PermissionDenied
+    return note

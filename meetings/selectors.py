@@ -274,6 +274,18 @@ def get_next_session_for(*, user: User) -> NextSession | None:
     )
 
 
+def list_sessions_taken_part(*, organisation: Organisation) -> QuerySet[StrategicSession]:
+    """Sessions at which someone from the organisation was marked present, latest first."""
+    attended = Registration.objects.filter(
+        session=OuterRef("pk"), organisation=organisation, attended=True
+    )
+    return (
+        StrategicSession.objects.filter(Exists(attended))
+        .exclude(status__in=[Status.DRAFT, Status.CANCELLED])
+        .order_by("-starts_at")
+    )
+
+
 def list_feed_registrations(*, user: User) -> QuerySet[Registration]:
     """What goes into a person's calendar feed: sessions they hold a seat or a queue place for."""
     return (

@@ -56,6 +56,8 @@ SESSION_FORM_FIELDS = [
     "interpretation_languages",
     "agenda",
     "balance_threshold_percent",
+    "reminder_days",
+    "reminder_message",
 ]
 
 

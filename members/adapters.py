@@ -1,7 +1,11 @@
 """allauth adapters: sign-up only through an invitation."""
 
+import base64
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -30,6 +34,21 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
             return reverse("members:home")
 
 
+def _mfa_fernet() -> Fernet:
+    """The key that seals TOTP secrets at rest, from MFA_ENCRYPTION_KEY (else SECRET_KEY)."""
+    material = settings.MFA_ENCRYPTION_KEY or settings.SECRET_KEY
+    digest = hashlib.sha256(b"alliance-hub-mfa:" + material.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
 class AllianceMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets are stored encrypted: a copy of the database alone cannot mint codes."""
+
     def get_totp_issuer(self) -> str:
         return "Alliance Hub"
+
+    def encrypt(self, text: str) -> str:
+        return _mfa_fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _mfa_fernet().decrypt(encrypted_text.encode()).decode()

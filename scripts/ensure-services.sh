@@ -22,7 +22,14 @@ if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -h 127.0.0.1 -p 6379 pin
   fi
 fi
 for _ in $(seq 1 30); do
-  pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0
+  if pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    # The suite's own database (pytest makes test_alliance from it).
+    if ! psql -h 127.0.0.1 -U postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'alliance'" \
+      | grep -q 1; then
+      createdb -h 127.0.0.1 -U postgres alliance
+    fi
+    exit 0
+  fi
   sleep 1
 done
 echo "PostgreSQL or Redis did not come up." >&2

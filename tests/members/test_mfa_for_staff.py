@@ -69,3 +69,11 @@ def test_member_cannot_open_the_admin(member: User) -> None:
 @pytest.mark.django_db
 def test_member_needs_no_mfa_for_the_hub(member: User) -> None:
     assert login_client(member).get(reverse("members:home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_totp_secrets_are_stored_encrypted(staff: User) -> None:
+    from allauth.mfa.models import Authenticator
+
+    stored = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP).data
+    assert staff.totp_secret not in str(stored)

@@ -39,9 +39,11 @@ test: $(BIN)/.installed messages system services
 	$(TEST_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 # A bounded load test of gunicorn on a seeded copy of the network (bench/run.py); a few minutes.
+# Then N digests (default 10,000) built and sent to a local SMTP sink (bench/digest.py).
 bench: $(BIN)/.installed messages services
 	ALLIANCE_BENCH_TOOLS=1 scripts/ensure-system.sh
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.digest $(DIGEST_BENCH_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -31,7 +31,5 @@ if settings.BENCH_VIEWS:
 
     urlpatterns += [path("bench/ping/", ping, name="bench_ping")]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded logos and photos are never served straight from MEDIA_ROOT, not even in development:
+# the members app serves each through a view that checks who may see it.

@@ -37,6 +37,8 @@ WORK_DIR = ROOT / "var" / "bench"
 LUA_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 HOST = "127.0.0.1"
 LANGUAGE = "en"
+# A slow page's requests time out in wrk only after this long, so they are measured, not lost.
+WRK_TIMEOUT_S = 30
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -64,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="keep an already seeded alliance_bench instead of recreating it",
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts of page names: measure only those (and the trivial view)",
+    )
     return parser.parse_args(argv)
 
 
@@ -110,11 +117,12 @@ def recreate_database(database_url: str) -> None:
 def database_is_seeded() -> bool:
     from django.db.utils import DatabaseError
 
-    from bench.seed import BENCH_MEMBER_EMAIL
+    from bench.seed import BENCH_ADMIN_EMAIL, BENCH_MEMBER_EMAIL
     from members.models import User
 
     try:
-        return User.objects.filter(email=BENCH_MEMBER_EMAIL).exists()
+        # A database seeded before the bench admin existed is seeded again.
+        return User.objects.filter(email__in=[BENCH_MEMBER_EMAIL, BENCH_ADMIN_EMAIL]).count() == 2
     except DatabaseError:
         return False
 
@@ -137,7 +145,17 @@ def prepare_database(args: argparse.Namespace) -> float:
     call_command("migrate", verbosity=0, interactive=False)
     seed(Scale(organisations=args.organisations, people=args.people))
     connections.close_all()
+    vacuum_analyze(args.database_url)
     return time.monotonic() - started
+
+
+def vacuum_analyze(database_url: str) -> None:
+    """VACUUM ANALYZE the freshly seeded database, as autovacuum would in service: planner
+    statistics, and visibility maps so that index-only scans are possible."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -209,26 +227,42 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def sign_in(base_url: str, email: str, password: str) -> str:
-    """Sign in through the login page as a browser would; the Cookie header of the session."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
-    login_url = f"{base_url}/{LANGUAGE}/accounts/login/"
-    with opener.open(login_url, timeout=10) as response:
+def _post_form(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]) -> str:
+    """GET the form at `url` for its CSRF token, POST `fields`; the redirect's Location."""
+    with opener.open(url, timeout=10) as response:
         form = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
     if token is None:
-        raise SystemExit("No CSRF token on the login page.")
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token.group(1), "login": email, "password": password}
-    ).encode()
-    request = urllib.request.Request(login_url, data=data, headers={"Referer": login_url})
+        raise SystemExit(f"No CSRF token on {url}.")
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Referer": url})
     try:
         opener.open(request, timeout=30)
-        raise SystemExit("Signing in did not redirect: the login form refused the bench member.")
+        raise SystemExit(f"Posting {url} did not redirect: the form refused the bench account.")
     except urllib.error.HTTPError as answer:
         if answer.code != 302:
-            raise SystemExit(f"Signing in answered {answer.code}.") from answer
+            raise SystemExit(f"Posting {url} answered {answer.code}.") from answer
+        return answer.headers["Location"]
+
+
+def _totp_code(secret: str) -> str:
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return f"{hotp_value(secret, counter):0{app_settings.TOTP_DIGITS}d}"
+
+
+def sign_in(base_url: str, email: str, password: str, totp_secret: str = "") -> str:
+    """Sign in through the login page (and the TOTP step, for staff) as a browser would;
+    the Cookie header of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    login_url = f"{base_url}/{LANGUAGE}/accounts/login/"
+    location = _post_form(opener, login_url, {"login": email, "password": password})
+    if totp_secret:
+        mfa_url = urllib.parse.urljoin(login_url, location)
+        _post_form(opener, mfa_url, {"code": _totp_code(totp_secret)})
     cookies = {cookie.name: cookie.value for cookie in jar}
     if "sessionid" not in cookies:
         raise SystemExit("Signing in set no session cookie.")
@@ -273,7 +307,7 @@ def run_wrk(args: argparse.Namespace, url: str, cookie: str, seconds: int) -> di
         f"--threads={args.threads}",
         f"--connections={args.connections}",
         f"--duration={seconds}s",
-        "--timeout=10s",
+        f"--timeout={WRK_TIMEOUT_S}s",
         f"--script={LUA_SCRIPT}",
         f"--header=Cookie: {cookie}",
         f"--header=Accept-Language: {LANGUAGE}",
@@ -288,11 +322,34 @@ def run_wrk(args: argparse.Namespace, url: str, cookie: str, seconds: int) -> di
     raise SystemExit(f"wrk printed no figures:\n{result.stdout}\n{result.stderr}")
 
 
+def drain(base_url: str, workers: int, timeout: float = WRK_TIMEOUT_S * 2) -> None:
+    """Wait until every gunicorn worker is free: requests a slow page left queued when wrk
+    stopped would otherwise be served during (and counted against) the next page."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ping(_: int) -> float:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"{base_url}/health/", timeout=timeout) as response:
+                response.read()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        return time.monotonic() - started
+
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        while time.monotonic() < deadline:
+            if max(pool.map(ping, range(workers * 2))) < 1.0:
+                return
+
+
 def measure(
     args: argparse.Namespace, name: str, base_url: str, path: str, cookie: str
 ) -> Measurement:
+    drain(base_url, args.workers)
     if args.warmup > 0:
         run_wrk(args, base_url + path, cookie, args.warmup)
+    drain(base_url, args.workers)
     figures = run_wrk(args, base_url + path, cookie, args.duration)
     seconds = figures["duration_us"] / 1e6
     latency = figures["latency_us"]
@@ -326,8 +383,11 @@ def summarise(trivial: Measurement, pages: list[Measurement]) -> list[dict[str, 
     rows = []
     for measurement in [trivial, *pages]:
         row = asdict(measurement)
+        # A page with no completed request has no p50 to compare (it timed out).
         row["p50_ratio_to_trivial"] = (
-            round(measurement.p50_ms / trivial.p50_ms, 2) if trivial.p50_ms else None
+            round(measurement.p50_ms / trivial.p50_ms, 2)
+            if trivial.p50_ms and measurement.requests
+            else None
         )
         rows.append(row)
     return rows
@@ -357,6 +417,21 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {row['name']} | `{row['path']}` | {row['requests_per_second']:.1f} | "
             f"{row['p50_ms']:.2f} | {row['p95_ms']:.2f} | {ratio} | {row['non_200']} |"
         )
+    over = [
+        f"{row['name']} (budget {row['budget_ratio']:g})"
+        for row in report["results"][1:]
+        if row.get("budget_ratio")
+        and (
+            row["p50_ratio_to_trivial"] is None or row["p50_ratio_to_trivial"] > row["budget_ratio"]
+        )
+    ]
+    if any(row.get("budget_ratio") for row in report["results"]):
+        lines += [
+            "",
+            "Budgets (bench/pages.py): each page's p50 at most its budget times the trivial "
+            "view's p50. "
+            + (f"Over budget: {', '.join(over)}." if over else "Every page is within its budget."),
+        ]
     lines += [
         "",
         "Server and load generator share the machine, so absolute figures move with it; the "
@@ -421,14 +496,24 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from bench.pages import PAGES, TRIVIAL
-    from bench.seed import BENCH_MEMBER_EMAIL, BENCH_PASSWORD
+    from bench.seed import (
+        BENCH_ADMIN_EMAIL,
+        BENCH_ADMIN_TOTP_SECRET,
+        BENCH_MEMBER_EMAIL,
+        BENCH_PASSWORD,
+    )
     from members.models import User
 
     seed_seconds = prepare_database(args)
     call_command("collectstatic", interactive=False, verbosity=0)
     member = User.objects.get(email=BENCH_MEMBER_EMAIL)
-    targets = [(TRIVIAL.name, TRIVIAL.path(member, LANGUAGE))]
-    targets += [(page.name, page.path(member, LANGUAGE)) for page in PAGES]
+    targets = [(TRIVIAL.name, TRIVIAL.path(member, LANGUAGE), False)]
+    wanted = [part.strip().lower() for part in args.only.split(",") if part.strip()]
+    targets += [
+        (page.name, page.path(member, LANGUAGE), page.as_admin)
+        for page in PAGES
+        if not wanted or any(part in page.name.lower() for part in wanted)
+    ]
 
     load_before = os.getloadavg()[0]
     port = args.port or free_port()
@@ -436,11 +521,18 @@ def main(argv: list[str] | None = None) -> int:
     server = start_gunicorn(args, env, port)
     try:
         wait_until_up(server, base_url)
-        cookie = sign_in(base_url, BENCH_MEMBER_EMAIL, BENCH_PASSWORD)
-        for _, path in targets:
-            check_page(base_url, path, cookie)
+        member_cookie = sign_in(base_url, BENCH_MEMBER_EMAIL, BENCH_PASSWORD)
+        admin_cookie = sign_in(
+            base_url, BENCH_ADMIN_EMAIL, BENCH_PASSWORD, totp_secret=BENCH_ADMIN_TOTP_SECRET
+        )
+        cookies = {False: member_cookie, True: admin_cookie}
+        for _, path, as_admin in targets:
+            check_page(base_url, path, cookies[as_admin])
         print(f"Measuring {len(targets)} pages at {base_url} for {args.duration} s each:")
-        measurements = [measure(args, name, base_url, path, cookie) for name, path in targets]
+        measurements = [
+            measure(args, name, base_url, path, cookies[as_admin])
+            for name, path, as_admin in targets
+        ]
     finally:
         stop_gunicorn(server)
 
@@ -467,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "results": summarise(trivial, pages),
     }
+    budgets = {page.name: page.budget for page in PAGES}
+    for row in report["results"][1:]:
+        row["budget_ratio"] = budgets.get(row["name"])
     path = write_results(report, args.results_dir)
     print(f"\nWrote {path} and {args.results_dir / 'latest.md'}")
     print(markdown(report))

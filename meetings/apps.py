@@ -13,3 +13,9 @@ class MeetingsConfig(AppConfig):
 
         hub.register_home_context(hub_sections.next_session_home_context)
         hub.register_organisation_context(hub_sections.sessions_taken_part_context)
+        from meetings import note_hub
+
+        hub.register_home_context(note_hub.recent_notes_home_context)
+        from meetings import reminders
+
+        reminders.register()

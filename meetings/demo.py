@@ -274,6 +274,7 @@ def seed_meetings() -> list[StrategicSession]:
         _seed_round_table(upcoming, spec)
     _seed_members_meeting_participation(members_meeting)
     _seed_upcoming_registrations(upcoming)
+    seed_note_details(members_meeting)
     return [members_meeting, upcoming]
 
 
@@ -545,3 +546,124 @@ def _seed_upcoming_registrations(session: StrategicSession) -> None:
             RoundTableParticipant.objects.get_or_create(
                 round_table=tables[index % len(tables)], registration=registration
             )
+
+
+# Note details: key points, agreed recommendations and actions ---------------------------------
+#
+# Keyed on the table's position in MEMBERS_MEETING_ROUND_TABLES and the note's creation time
+# (the notes' natural key above). Items are added only to a note that has none yet, so running
+# the seed again adds nothing twice. Actions stay open, so they show on the next session's page.
+
+
+class NoteDetails(NamedTuple):
+    key_points: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    # (what, organisation slug or None, due date or None)
+    actions: tuple[tuple[str, str | None, datetime.date | None], ...]
+
+
+NOTE_DETAILS: dict[tuple[int, datetime.datetime], NoteDetails] = {
+    (0, _at(2025, 10, 14, 12, 45)): NoteDetails(
+        (
+            "Trust has to be rebuilt before new joint initiatives are announced.",
+            "Intra-community repair comes first, on both sides.",
+            "Healing work must name the power imbalance.",
+        ),
+        (
+            "Map the intra-community programmes members already run.",
+            "Draft shared principles for joint activities after the ceasefire.",
+        ),
+        (("Collect the list of intra-community programmes", None, datetime.date(2026, 1, 15)),),
+    ),
+    (0, _at(2025, 10, 20, 18, 0)): NoteDetails(
+        ("A short guide on holding dialogue with grieving participants.",), (), ()
+    ),
+    (1, _at(2025, 10, 14, 13, 0)): NoteDetails(
+        (
+            "دمج الدعم النفسي الاجتماعي في جميع برامج بناء السلام.",
+            "رعاية العاملين في الميدان أنفسهم.",
+        ),
+        ("إعداد قائمة مشتركة بالمعالجين والمدرّبين المتاحين للمنظمات الأعضاء.",),
+        (("تبادل أدوات التقييم بين المنظمات", "haifa-jenin-health-bridge", None),),
+    ),
+    (2, _at(2025, 10, 14, 13, 10)): NoteDetails(
+        (
+            "מעבר משפת דו-קיום כללית לנרטיבים של צדק, אחריותיות ואמפתיה.",
+            "חינוך לשלום צריך להיות ממוסד בבתי ספר ובאוניברסיטאות.",
+        ),
+        (
+            "מיפוי תוכניות החינוך לשלום הקיימות בקרב הארגונים החברים.",
+            "קמפיין תקשורת משותף על סיפורים של אי-אלימות וחוסן.",
+        ),
+        (("טיוטה ראשונה לקמפיין תקשורת משותף", "kesher-classrooms", datetime.date(2026, 2, 1)),),
+    ),
+    (3, _at(2025, 10, 16, 10, 0)): NoteDetails(
+        (
+            "Fragmentation weakens impact; members want one place to coordinate.",
+            "Humanitarian aid should be linked with peacebuilding.",
+        ),
+        ("A shared advocacy platform for the network's messages to governments.",),
+        (
+            (
+                "Propose a quarterly rhythm of joint planning",
+                "levant-civic-futures-forum",
+                datetime.date(2026, 1, 31),
+            ),
+            ("Draft shared advocacy messages", None, None),
+        ),
+    ),
+}
+
+# A staff-only note: what a table asked staff to keep to themselves (a security concern).
+STAFF_ONLY_NOTE = NoteSpec(
+    _at(2025, 10, 14, 17, 0),
+    NS.PUBLISHED,
+    "## For staff only\n"
+    "- Two participants asked that their organisations' attendance not be mentioned in any"
+    " public material, for their safety.\n",
+    "Attendance of some organisations is not to be made public.",
+)
+
+
+def seed_note_details(session: StrategicSession) -> None:
+    """Key points, recommendations and actions for the members' meeting notes, publication
+    times for shared notes, and one staff-only note."""
+    tables = {spec.topic: index for index, spec in enumerate(MEMBERS_MEETING_ROUND_TABLES)}
+    notes = RoundTableNote.objects.filter(round_table__session=session).select_related(
+        "round_table"
+    )
+    organisations = {org.slug: org for org in Organisation.objects.all()}
+    for note in notes:
+        if note.status in (NS.PUBLISHED, NS.ARCHIVED) and note.published_at is None:
+            RoundTableNote.objects.filter(pk=note.pk).update(published_at=note.created_at)
+        details = NOTE_DETAILS.get((tables.get(note.round_table.topic, -1), note.created_at))
+        if details is None or note.key_points.exists() or note.recommendations.exists():
+            continue
+        for position, text in enumerate(details.key_points):
+            note.key_points.create(text=text, position=position)
+        for position, text in enumerate(details.recommendations):
+            note.recommendations.create(text=text, position=position)
+        for position, (what, slug, due_on) in enumerate(details.actions):
+            note.actions.create(
+                description=what,
+                organisation=organisations.get(slug) if slug else None,
+                due_on=due_on,
+                position=position,
+            )
+    last_table = RoundTable.objects.filter(
+        session=session, topic=MEMBERS_MEETING_ROUND_TABLES[-1].topic
+    ).first()
+    if last_table is not None:
+        RoundTableNote.objects.get_or_create(
+            round_table=last_table,
+            created_at=STAFF_ONLY_NOTE.created_at,
+            defaults={
+                "author": last_table.rapporteur,
+                "body": STAFF_ONLY_NOTE.body,
+                "summary": STAFF_ONLY_NOTE.summary,
+                "status": STAFF_ONLY_NOTE.status,
+                "staff_only": True,
+                "published_at": STAFF_ONLY_NOTE.created_at,
+                "updated_at": STAFF_ONLY_NOTE.created_at,
+            },
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,6 @@ from meetings.models import (
     NoteKeyPoint,
     NoteRecommendation,
     RoundTableNote,
-    RoundTableParticipant,
     StrategicSession,
 )
 from meetings.permissions import readable_notes_for
@@ -36,9 +35,11 @@ def _with_items(notes: QuerySet[RoundTableNote]) -> QuerySet[RoundTableNote]:
 
 
 def list_notes_for(*, user: User) -> QuerySet[RoundTableNote]:
-    """Every note the reader may read, latest session first (4 queries once evaluated)."""
-    return _with_items(readable_notes_for(user)).order_by(
-        "-round_table__session__starts_at", "round_table__topic", "-created_at", "pk"
+    """Every note the reader may read, latest session first (1 query; items not fetched)."""
+    return (
+        readable_notes_for(user)
+        .select_related("round_table__session")
+        .order_by("-round_table__session__starts_at", "round_table__topic", "-created_at", "pk")
     )
 
 
@@ -65,17 +66,17 @@ def search_notes_for(*, user: User, query: str) -> QuerySet[RoundTableNote]:
         shared_match = Q(shared_vector=terms) | Exists(
             _items_matching(OuterRef("pk"), lambda qs, f: qs.annotate(v=vector(f)).filter(v=terms))
         )
+        # Whether the reader may read the record is asked before its (costly) vector is built:
+        # PostgreSQL evaluates the AND in this order (Q(a=, b=) would sort the vector first).
         return notes.annotate(
             shared_vector=vector("summary", "round_table__topic"),
             full_vector=vector("body"),
-        ).filter(shared_match | Q(reader_has_full_record=True, full_vector=terms))
+        ).filter(shared_match | (Q(reader_has_full_record=True) & Q(full_vector=terms)))
     shared_match = (
         Q(summary__icontains=query)
         | Q(round_table__topic__icontains=query)
         | Exists(
-            _items_matching(
-                OuterRef("pk"), lambda qs, f: qs.filter(**{f"{f}__icontains": query})
-            )
+            _items_matching(OuterRef("pk"), lambda qs, f: qs.filter(**{f"{f}__icontains": query}))
         )
     )
     return notes.filter(shared_match | Q(reader_has_full_record=True, body__icontains=query))
@@ -115,47 +116,33 @@ def list_recent_notes_for(*, user: User, limit: int = 5) -> list[RoundTableNote]
 
 
 def list_session_summaries_for(
-    *, user: User, session: StrategicSession
+    *, user: User, session: StrategicSession, with_items: bool = True
 ) -> QuerySet[RoundTableNote]:
-    """A session's published summaries the reader may read, by table (4 queries)."""
-    return (
-        _with_items(readable_notes_for(user))
-        .filter(round_table__session=session, status=Status.PUBLISHED)
-        .order_by("round_table__topic", "round_table_id", "published_at", "pk")
-    )
+    """A session's published summaries the reader may read, by table (1 query, or 4 with the
+    key points, recommendations and actions)."""
+    notes = readable_notes_for(user).filter(round_table__session=session, status=Status.PUBLISHED)
+    notes = _with_items(notes) if with_items else notes.select_related("round_table__session")
+    return notes.order_by("round_table__topic", "round_table_id", "published_at", "pk")
 
 
-def get_previous_session(*, session: StrategicSession) -> StrategicSession | None:
-    """The held session right before `session`, whose open actions it carries forward."""
-    return (
+def list_open_actions_for(*, user: User, session: StrategicSession) -> QuerySet[NoteAction]:
+    """Open actions from the notes (readable, shared) of the held session right before this
+    one, soonest due first (1 query)."""
+    previous = (
         StrategicSession.objects.filter(
             starts_at__lt=session.starts_at, status=StrategicSession.Status.HELD
         )
         .order_by("-starts_at", "-pk")
-        .first()
+        .values("pk")[:1]
     )
-
-
-def list_open_actions_for(*, user: User, session: StrategicSession) -> QuerySet[NoteAction]:
-    """Open actions from the previous held session's notes the reader may read (2 queries)."""
-    previous = get_previous_session(session=session)
-    if previous is None:
-        return NoteAction.objects.none()
     readable = readable_notes_for(user).filter(
-        round_table__session=previous, status__in=SHARED
+        round_table__session=Subquery(previous), status__in=SHARED
     )
     return (
         NoteAction.objects.filter(note__in=readable.values("pk"), done_at__isnull=True)
         .select_related("organisation", "note__round_table")
-        .order_by("due_on", "pk")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
-
-
-def is_table_participant(*, user: User, note: RoundTableNote) -> bool:
-    """Whether the reader holds a seat at the note's table."""
-    return RoundTableParticipant.objects.filter(
-        round_table_id=note.round_table_id, registration__user=user
-    ).exists()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import note_views, views
 
 app_name = "meetings"
 
@@ -29,4 +29,19 @@ urlpatterns = [
         name="round_table_leave",
     ),
     path("round-tables/<int:pk>/assign/", views.round_table_assign, name="round_table_assign"),
+    # Round-table notes
+    path("notes/", note_views.note_search, name="note_search"),
+    path("notes/review/", note_views.note_review, name="note_review"),
+    path("notes/<int:pk>/", note_views.note_detail, name="note_detail"),
+    path("notes/<int:pk>/edit/", note_views.note_edit, name="note_edit"),
+    path("notes/<int:pk>/submit/", note_views.note_submit, name="note_submit"),
+    path(
+        "notes/<int:pk>/review/<slug:action>/",
+        note_views.note_review_action,
+        name="note_review_action",
+    ),
+    path("notes/<int:pk>/history/", note_views.note_history, name="note_history"),
+    path("notes/actions/<int:pk>/done/", note_views.action_done, name="note_action_done"),
+    path("round-tables/<int:pk>/notes/new/", note_views.note_create, name="note_create"),
+    path("<int:pk>/compiled/", note_views.session_compiled, name="session_compiled"),
 ]

@@ -13,3 +13,6 @@ class MembersConfig(AppConfig):
         from members import signals
 
         post_migrate.connect(signals.sync_role_groups_after_migrate, sender=self)
+        from members import digests
+
+        digests.register()

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from priorities import services
 from priorities.forms import AgreeAtSessionForm, MergeForm
 from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUpdate, Theme
-from priorities.selectors import active_endorsement_filter
+from priorities.selectors import active_endorsement_count
 
 THEME_FILTER_PARAM = "theme__id__exact"
 
@@ -184,11 +184,7 @@ class PriorityAdmin(SortableAdminMixin, SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Priority]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(_endorsement_count=Count("endorsements", filter=active_endorsement_filter()))
-        )
+        return super().get_queryset(request).annotate(_endorsement_count=active_endorsement_count())
 
     @admin.display(description=_("endorsements"), ordering="_endorsement_count")
     def endorsement_count(self, obj: Priority) -> int:

@@ -108,6 +108,12 @@ class Priority(models.Model):
         related_name="source_of_priorities",
         verbose_name=_("came from round tables"),
     )
+    source_recommendations = models.ManyToManyField(
+        "meetings.NoteRecommendation",
+        blank=True,
+        related_name="priorities",
+        verbose_name=_("came from note recommendations"),
+    )
     is_public = models.BooleanField(
         _("on the public page"),
         default=False,

@@ -4,11 +4,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
-from meetings.models import RoundTable, RoundTableNote, StrategicSession
-from meetings.permissions import is_session_staff
+from meetings.models import NoteRecommendation, RoundTable, RoundTableNote, StrategicSession
+from meetings.permissions import is_session_staff, readable_notes_for
 from members.models import Organisation, User
 from members.permissions import Action, may, visible_organisations_for
 from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUpdate, Theme
@@ -24,6 +25,24 @@ def active_endorsement_filter(prefix: str = "endorsements__") -> Q:
             f"{prefix}withdrawn_at__isnull": True,
             f"{prefix}organisation__status": Organisation.Status.ACTIVE,
         }
+    )
+
+
+def active_endorsement_count() -> Coalesce:
+    """A priority's active endorsements, as a correlated count for .annotate().
+
+    A subquery rather than Count() over a join: the join grouped every priority column over
+    tens of thousands of endorsements, and made the admin's row counts join them too.
+    """
+    return Coalesce(
+        Subquery(
+            Endorsement.objects.filter(ACTIVE_ENDORSEMENT, priority=OuterRef("pk"))
+            .order_by()
+            .values("priority")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
     )
 
 
@@ -53,7 +72,7 @@ def list_board_priorities(
         Priority.objects.filter(merged_into__isnull=True, theme__is_active=True)
         .select_related("theme")
         .annotate(
-            endorsement_count=Count("endorsements", filter=active_endorsement_filter()),
+            endorsement_count=active_endorsement_count(),
             endorsed_by_mine=Exists(mine),
         )
         .order_by("theme__order", "theme__name_en", "rank", "pk")
@@ -177,8 +196,8 @@ def list_my_endorsements(*, priority: Priority, user: User | AnonymousUser) -> l
 # --- provenance -----------------------------------------------------------------------------
 # The reader sees a link only to what they may open: sessions and round tables by the rule of
 # meetings.permissions.may_see_session (drafts for staff only), and of the notes only the
-# published summaries, which are for every member. When meetings gets note pages with their
-# own access function, get_provenance should filter notes through it.
+# published summaries, filtered through meetings.permissions.readable_notes_for (so a staff-only
+# note stays hidden from members), and recommendations only from notes the reader may read.
 
 
 @dataclass
@@ -195,12 +214,19 @@ class ProvenanceRoundTable:
 
 
 @dataclass
+class ProvenanceRecommendation:
+    recommendation: NoteRecommendation
+    url: str | None
+
+
+@dataclass
 class Provenance:
     sessions: list[tuple[StrategicSession, str | None]]
     round_tables: list[ProvenanceRoundTable]
+    recommendations: list[ProvenanceRecommendation] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.sessions or self.round_tables)
+        return bool(self.sessions or self.round_tables or self.recommendations)
 
 
 def _url_or_none(name: str, *args: object) -> str | None:
@@ -222,11 +248,16 @@ def visible_sessions_for(user: User | AnonymousUser) -> QuerySet[StrategicSessio
 
 
 def get_provenance(*, priority: Priority, user: User | AnonymousUser) -> Provenance:
-    """Where a priority came from, limited to what `user` may see (four queries)."""
+    """Where a priority came from, limited to what `user` may see (five queries)."""
     sessions_visible = visible_sessions_for(user)
     sessions = list(priority.source_sessions.filter(pk__in=sessions_visible.values("pk")))
-    published = RoundTableNote.objects.filter(status=RoundTableNote.Status.PUBLISHED).exclude(
-        summary=""
+    # Notes and recommendations go through the notes' one visibility rule.
+    readable = readable_notes_for(user)
+    published = readable.filter(status=RoundTableNote.Status.PUBLISHED).exclude(summary="")
+    recommendations = list(
+        priority.source_recommendations.filter(note__in=readable.values("pk"))
+        .select_related("note__round_table__session")
+        .order_by("note__round_table__session__starts_at", "pk")
     )
     round_tables = list(
         priority.source_round_tables.filter(session__in=sessions_visible.values("pk"))
@@ -249,6 +280,12 @@ def get_provenance(*, priority: Priority, user: User | AnonymousUser) -> Provena
             )
             for rt in round_tables
         ],
+        recommendations=[
+            ProvenanceRecommendation(
+                recommendation=r, url=_url_or_none("meetings:note_detail", r.note_id)
+            )
+            for r in recommendations
+        ],
     )
 
 
@@ -269,6 +306,6 @@ def list_public_priorities() -> QuerySet[Priority]:
             theme__is_active=True,
         )
         .select_related("theme")
-        .annotate(endorsement_count=Count("endorsements", filter=active_endorsement_filter()))
+        .annotate(endorsement_count=active_endorsement_count())
         .order_by("theme__order", "theme__name_en", "rank", "pk")
     )

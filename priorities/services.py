@@ -277,6 +277,7 @@ def merge_priorities(
         survivor.champions.add(*old.champions.all())
         survivor.source_sessions.add(*old.source_sessions.all())
         survivor.source_round_tables.add(*old.source_round_tables.all())
+        survivor.source_recommendations.add(*old.source_recommendations.all())
         old.merged_into = survivor
         old.is_public = False
         old._change_reason = f"Merged into #{survivor.pk}"

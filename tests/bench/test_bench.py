@@ -12,9 +12,11 @@ from django.test import Client, RequestFactory
 from alliance.bench_views import ping
 from bench.pages import PAGES, TRIVIAL
 from bench.run import Measurement, markdown, recreate_database, summarise
-from bench.seed import BENCH_MEMBER_EMAIL, Scale, seed
+from bench.seed import BENCH_ADMIN_EMAIL, BENCH_MEMBER_EMAIL, Scale, seed
+from meetings.models import Registration, RoundTable, RoundTableNote, StrategicSession
 from members.models import Membership, Organisation, User
 from members.permissions import Action, may
+from priorities.models import Endorsement, Priority
 
 
 def test_trivial_view_is_not_routed_by_default(client: Client, member: User) -> None:
@@ -55,29 +57,53 @@ def test_trivial_view_sends_anonymous_visitors_to_sign_in() -> None:
     assert "/accounts/login/" in response["Location"]
 
 
+SMALL = Scale(
+    organisations=30,
+    people=120,
+    sessions=6,
+    round_tables=18,
+    notes=60,
+    priorities=12,
+    endorsements=120,
+    registrations=300,
+)
+
+
 @pytest.mark.django_db
 def test_seed_builds_the_network_at_the_asked_scale() -> None:
-    seed(Scale(organisations=30, people=120))
+    seed(SMALL)
 
     assert Organisation.objects.filter(slug__startswith="bench-organisation-").count() == 30
-    seeded_people = User.objects.filter(email__endswith="@bench.alliancehub.test")
+    seeded_people = User.objects.filter(email__endswith="@bench.alliancehub.test").exclude(
+        email=BENCH_ADMIN_EMAIL
+    )
     assert seeded_people.count() == 121  # the people and the bench member
     assert not seeded_people.filter(memberships=None).exists()
     representatives = Membership.objects.filter(role=Membership.Role.REPRESENTATIVE)
     assert representatives.values("organisation").distinct().count() == 30
     bench_member = User.objects.get(email=BENCH_MEMBER_EMAIL)
     assert may(bench_member, Action.USE_HUB)
+    assert StrategicSession.objects.count() == 6
+    assert RoundTable.objects.count() == 18
+    assert RoundTableNote.objects.count() == 60
+    assert Priority.objects.count() == 12
+    assert Endorsement.objects.count() == 120
+    # 50 people at each of 6 sessions, and the bench member at every one of them.
+    assert Registration.objects.count() == 306
+    assert may(User.objects.get(email=BENCH_ADMIN_EMAIL), Action.CURATE_PRIORITIES)
 
 
 @pytest.mark.django_db
 def test_every_benched_page_answers_the_bench_member_on_seeded_data() -> None:
-    seed(Scale(organisations=30, people=120))
+    seed(SMALL)
     bench_member = User.objects.get(email=BENCH_MEMBER_EMAIL)
-    client = Client()
-    client.force_login(bench_member)
+    clients = {False: Client(), True: Client()}
+    clients[False].force_login(bench_member)
+    clients[True].force_login(User.objects.get(email=BENCH_ADMIN_EMAIL))
 
     for page in PAGES:
-        assert client.get(page.path(bench_member)).status_code == 200, page.name
+        response = clients[page.as_admin].get(page.path(bench_member))
+        assert response.status_code == 200, page.name
     assert TRIVIAL.url_name == "bench_ping"
 
 

@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from members.models import User
+from members.models import Organisation, User
 from tests.conftest import PASSWORD
 from tests.e2e.mfa import usable_totp_code
+from tests.e2e.pages import MainPages, seed_main_pages
 
 # Playwright's sync API keeps an event loop in the main thread, and Django's async-safety check
 # would then refuse every ORM call the test makes (as pytest-playwright users also find).
@@ -189,3 +190,30 @@ def _screenshot(page: Page, name: str) -> Path:
 def screenshot() -> Callable[[Page, str], Path]:
     """screenshot(page, name) -> the PNG written to test-artifacts/screenshots/<name>.png."""
     return _screenshot
+
+
+@pytest.fixture
+def another_page(browser: Browser, live_server) -> Iterator[Callable[[], Page]]:
+    """another_page() -> a page in a browser profile of its own: a second person's browser."""
+    opened: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        other = browser.new_context(
+            base_url=live_server.url,
+            locale=BROWSER_LOCALE,
+            timezone_id=settings.DEFAULT_USER_TIME_ZONE,
+            viewport=VIEWPORT,
+        )
+        other.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        opened.append(other)
+        return other.new_page()
+
+    yield open_page
+    for other in opened:
+        other.close()
+
+
+@pytest.fixture
+def main_pages(organisation: Organisation, member: User, representative: User) -> MainPages:
+    """The data behind the portal's main pages (tests/e2e/pages.py), for member and rep."""
+    return seed_main_pages(organisation=organisation, member=member, representative=representative)

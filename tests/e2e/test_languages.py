@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from members.models import User
 from members.services import set_preferred_language
+from tests.e2e.pages import MEMBER_PAGES, MainPages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -75,3 +76,29 @@ def test_screenshots_of_sign_in_page_and_hub_home(
 
     for png in (login_png, home_png):
         assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_screenshots_of_the_main_pages_in_each_language(
+    page: Page,
+    member: User,
+    main_pages: MainPages,
+    sign_in,
+    screenshot,
+    page_errors: list[str],
+) -> None:
+    """Each main page in each language, saved as test-artifacts/screenshots/<page>-<lang>.png."""
+    sign_in(page, member)
+    for language in LANGUAGES:
+        rtl = language in {"ar", "he"}
+        for main_page in MEMBER_PAGES:
+            response = page.goto(f"/{language}{main_pages.path(main_page.path)}")
+            assert response is not None and response.status == 200, main_page.name
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            expect(page.locator("html")).to_have_attribute("dir", "rtl" if rtl else "ltr")
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert _direction(page) == ("rtl" if rtl else "ltr"), main_page.name
+            assert _brand_is_on_the_right(page) == rtl, main_page.name
+            name = main_page.name.replace(" ", "-")
+            png = screenshot(page, f"{name}-{language}")
+            assert png.read_bytes().startswith(b"\x89PNG")
+    assert page_errors == []

@@ -196,6 +196,8 @@ def test_dispatching_a_chunk_costs_the_same_queries_at_any_size(
     from alliance.mail.tasks import send_deliveries_task
 
     monkeypatch.setattr(send_deliveries_task, "delay", lambda ids: None)
+    # The apps' planners (reminders, digests) have query-count tests of their own.
+    monkeypatch.setattr(services, "run_planners", lambda *, now: None)
     _plan(notice_kind, UserFactory.create_batch(size))
     # Per chunk: savepoint, SELECT … FOR UPDATE SKIP LOCKED, UPDATE dispatched_at, release;
     # then the savepoint and SELECT that find nothing more, and the release.

@@ -44,10 +44,12 @@ BEFORE_THE_VIEW = 4
 SESSION_LIST = BEFORE_THE_VIEW + 2
 # The detail: the session, my registration, balance by community and by organisation, the
 # registrations a representative manages, round tables with counts, and their facilitators.
-SESSION_DETAIL = BEFORE_THE_VIEW + 7
+SESSION_DETAIL = BEFORE_THE_VIEW + 7 + 2  # + notes: published summaries, open actions
 # A round table with its session, its facilitators, its participants and my registration;
 # staff also get the list of registrants not yet seated, for the "assign" form.
 ROUND_TABLE = {"member": BEFORE_THE_VIEW + 4, "staff": BEFORE_THE_VIEW + 5}
+# + notes: the table's readable notes, and (for a non-staff reader) "do I write for it?"
+ROUND_TABLE = {"member": ROUND_TABLE["member"] + 2, "staff": ROUND_TABLE["staff"] + 1}
 
 
 def _get(client, url: str) -> None:

@@ -89,4 +89,5 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: object) -> bool:
         return False
 
+
 from meetings import note_admin  # noqa: E402, F401 - registers the notes' admin.

@@ -9,7 +9,7 @@ AppConfig.ready():
 Each provider returns template context; the templates show a section only when its key is
 set (`{% if latest_priorities %}`). The keys the templates read:
 
-- hub home (members/home.html): `next_session` (replaces the members app's own pick),
+- hub home (members/home.html): `next_session`,
   `my_registration` (shown with get_status_display), `registration_url`, `latest_priorities`
   and `recent_notes` (lists of objects shown with str() and get_absolute_url);
 - organisation page (members/organisation_detail.html): `sessions_taken_part` and

@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from meetings.models import StrategicSession
 from members import hub
 from members.decorators import require_action
 from members.forms import (
@@ -67,17 +66,8 @@ INVITATIONS_PAGE_SIZE = 50
 @require_action(Action.USE_HUB)
 def home(request: HttpRequest) -> HttpResponse:
     """The hub home: my organisations, the next session, priorities, notes, newcomers."""
-    next_session = (
-        StrategicSession.objects.filter(
-            ends_at__gte=timezone.now(),
-            status__in=[StrategicSession.Status.OPEN, StrategicSession.Status.CLOSED],
-        )
-        .order_by("starts_at")
-        .first()
-    )
     context = {
         "memberships": list_memberships_of(user=request.user),
-        "next_session": next_session,
         "themes": Theme.objects.filter(is_active=True),
         "recently_joined": list_recently_joined(user=request.user),
         "may_invite": may(request.user, Action.INVITE_PEOPLE),

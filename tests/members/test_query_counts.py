@@ -15,8 +15,8 @@ from tests.conftest import login_client
 # filters, the page's count, the page, and its sectors (one prefetch).
 DIRECTORY_QUERIES = 9
 # Home without other apps' sections: session, user, roles (groups, membership), my
-# memberships, the next session, recently joined, themes.
-HOME_QUERIES = 8
+# memberships, recently joined, themes (the next session is the meetings app's section).
+HOME_QUERIES = 7
 
 
 def _grow_to(size: int) -> None:

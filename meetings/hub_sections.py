@@ -26,5 +26,13 @@ def next_session_home_context(request: HttpRequest) -> dict[str, object]:
 def sessions_taken_part_context(
     request: HttpRequest, organisation: Organisation
 ) -> dict[str, object]:
-    """An organisation page's list of sessions its people attended (1 query)."""
-    return {"sessions_taken_part": list(list_sessions_taken_part(organisation=organisation))}
+    """An organisation page's list of sessions its people attended, as links (1 query)."""
+    # Only what the label needs; the link is worked out here once a row, not in the template.
+    sessions = list_sessions_taken_part(organisation=organisation).only(
+        "pk", "title", "year", "quarter", "sequence", "starts_at"
+    )
+    return {
+        "sessions_taken_part": [
+            {"label": str(session), "url": session.get_absolute_url()} for session in sessions
+        ]
+    }

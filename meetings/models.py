@@ -2,12 +2,14 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from alliance.search import SearchDocument
 from members.models import validate_time_zone
 
 
@@ -198,6 +200,15 @@ class RoundTable(models.Model):
         return reverse("meetings:round_table_detail", args=[self.pk])
 
 
+class WithoutSearchDocumentsManager(models.Manager):
+    """Reads leave the stored search documents (generated columns) out: they exist for matching
+    in SQL, and reading them (a note's full-record vector is TOASTed) would only cost time."""
+
+    def get_queryset(self) -> models.QuerySet:
+        generated = [field.name for field in self.model._meta.concrete_fields if field.generated]
+        return super().get_queryset().defer(*generated)
+
+
 class RoundTableNote(models.Model):
     """Notes taken at a round table. They record points, never speakers, by default."""
 
@@ -238,7 +249,19 @@ class RoundTableNote(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # Search documents kept by the database on every write (services, admin, bulk_create):
+    # the summary layer and the full record are matched apart, since not every reader may
+    # search the full record. Left out of reads by WithoutSearchDocumentsManager.
+    search_summary = models.GeneratedField(
+        expression=SearchDocument("summary"), output_field=SearchVectorField(), db_persist=True
+    )
+    search_record = models.GeneratedField(
+        expression=SearchDocument("body"), output_field=SearchVectorField(), db_persist=True
+    )
+    # The search documents are derived from the texts the history already keeps.
+    history = HistoricalRecords(excluded_fields=["created_at", "search_summary", "search_record"])
+
+    objects = WithoutSearchDocumentsManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -251,7 +274,18 @@ class RoundTableNote(models.Model):
                 name="note_published_at_only_when_published",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # Every column the notes list filters and sorts on (with the table's and the
+            # session's), so listing and counting readable notes is an index-only scan rather
+            # than a pass over every note's texts; also the notes of a table, newest first.
+            models.Index(
+                fields=["round_table", "-created_at", "id", "status", "staff_only", "author"],
+                name="note_list_covering_idx",
+            ),
+            # The hub home's "recent notes" reads the newest few: without it, every note is sorted.
+            models.Index(fields=["-updated_at", "-id"], name="note_recently_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round_table} ({self.get_status_display()})"
@@ -268,7 +302,12 @@ class NoteKeyPoint(models.Model):
     )
     text = models.CharField(_("key point"), max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    history = HistoricalRecords()
+    search_document = models.GeneratedField(
+        expression=SearchDocument("text"), output_field=SearchVectorField(), db_persist=True
+    )
+    history = HistoricalRecords(excluded_fields=["search_document"])
+
+    objects = WithoutSearchDocumentsManager()
 
     class Meta:
         ordering = ["note", "position", "pk"]
@@ -290,7 +329,12 @@ class NoteRecommendation(models.Model):
     )
     text = models.CharField(_("recommendation"), max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    history = HistoricalRecords()
+    search_document = models.GeneratedField(
+        expression=SearchDocument("text"), output_field=SearchVectorField(), db_persist=True
+    )
+    history = HistoricalRecords(excluded_fields=["search_document"])
+
+    objects = WithoutSearchDocumentsManager()
 
     class Meta:
         ordering = ["note", "position", "pk"]
@@ -327,7 +371,14 @@ class NoteAction(models.Model):
         related_name="+",
         verbose_name=_("marked done by"),
     )
-    history = HistoricalRecords()
+    search_document = models.GeneratedField(
+        expression=SearchDocument("description"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    history = HistoricalRecords(excluded_fields=["search_document"])
+
+    objects = WithoutSearchDocumentsManager()
 
     class Meta:
         ordering = ["note", "position", "pk"]

@@ -5,17 +5,35 @@ import datetime
 import difflib
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchVectorField
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import CombinedExpression
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from alliance.search import Lexemes, SearchDocument, search_terms
 from meetings.models import (
     NoteAction,
     NoteKeyPoint,
     NoteRecommendation,
+    RoundTable,
     RoundTableNote,
     StrategicSession,
 )
@@ -34,44 +52,71 @@ def _with_items(notes: QuerySet[RoundTableNote]) -> QuerySet[RoundTableNote]:
     )
 
 
+# A note read through select_related from one of its items skips its search documents too
+# (the models' manager leaves them out only of the notes' own queries).
+NOTE_VIA_ITEM_DOCUMENTS = ("note__search_summary", "note__search_record")
+
+# Latest session first, then by table; the note's own columns break ties.
+NOTE_ORDER = ("-round_table__session__starts_at", "round_table__topic", "-created_at", "pk")
+
+
 def list_notes_for(*, user: User) -> QuerySet[RoundTableNote]:
     """Every note the reader may read, latest session first (1 query; items not fetched)."""
-    return (
-        readable_notes_for(user)
-        .select_related("round_table__session")
-        .order_by("-round_table__session__starts_at", "round_table__topic", "-created_at", "pk")
-    )
+    return readable_notes_for(user).select_related("round_table__session").order_by(*NOTE_ORDER)
 
 
 def search_notes_for(*, user: User, query: str) -> QuerySet[RoundTableNote]:
     """Notes the reader may read that match `query`: summaries (and key points, recommendations
-    and actions) for every reader, the full record only where the reader may read it.
+    and actions) and round-table topics for every reader, the full record only where the reader
+    may read it.
 
-    PostgreSQL full text search with the 'simple' configuration (no stemming, so it works the
-    same for Arabic and Hebrew words) or-ed with the 'english' one (stems English words);
-    a plain case-insensitive match on other databases.
+    PostgreSQL full text search over the documents the database stores with each text
+    (alliance.search.SearchDocument: 'simple', so Arabic and Hebrew words match as written, and
+    'english', which stems); a plain case-insensitive match on other databases.
     """
-    notes = list_notes_for(user=user)
+    return _search(list_notes_for(user=user), query)
+
+
+def _search(notes: QuerySet[RoundTableNote], query: str) -> QuerySet[RoundTableNote]:
     query = query.strip()
     if not query:
         return notes.none()
     if connection.vendor == "postgresql":
-        terms = SearchQuery(query, config="simple", search_type="websearch") | SearchQuery(
-            query, config="english", search_type="websearch"
+        terms = search_terms(query)
+        # A note's summary and its table's topic are one document, so "water funding" finds a
+        # note of the water table whose summary speaks of funding. The topic's vector is built
+        # per note only for tables whose topic has a word of the query (600-odd topics, cheap
+        # to test per search): for every other note, summary and topic match exactly as the
+        # summary alone, which is stored.
+        worded_tables = (
+            RoundTable.objects.alias(words=Lexemes(SearchDocument("topic")))
+            .filter(words__overlap=Lexemes(SearchDocument(Value(query))))
+            .values("pk")
         )
-
-        def vector(*fields: str) -> SearchVector:
-            return SearchVector(*fields, config="simple") + SearchVector(*fields, config="english")
-
-        shared_match = Q(shared_vector=terms) | Exists(
-            _items_matching(OuterRef("pk"), lambda qs, f: qs.annotate(v=vector(f)).filter(v=terms))
+        notes = notes.alias(
+            shared_document=CombinedExpression(
+                F("search_summary"),
+                "||",
+                SearchDocument("round_table__topic"),
+                output_field=SearchVectorField(),
+            )
         )
-        # Whether the reader may read the record is asked before its (costly) vector is built:
-        # PostgreSQL evaluates the AND in this order (Q(a=, b=) would sort the vector first).
-        return notes.annotate(
-            shared_vector=vector("summary", "round_table__topic"),
-            full_vector=vector("body"),
-        ).filter(shared_match | (Q(reader_has_full_record=True) & Q(full_vector=terms)))
+        summary_and_topic_match = Case(
+            When(round_table_id__in=worded_tables, then=Q(shared_document=terms)),
+            default=Q(search_summary=terms),
+            output_field=BooleanField(),
+        )
+        shared_match = (
+            Q(summary_and_topic_match)
+            | Q(pk__in=NoteKeyPoint.objects.filter(search_document=terms).values("note_id"))
+            | Q(pk__in=NoteRecommendation.objects.filter(search_document=terms).values("note_id"))
+            | Q(pk__in=NoteAction.objects.filter(search_document=terms).values("note_id"))
+        )
+        # Whether the reader may read the record is asked before its (larger, TOASTed) vector
+        # is read: PostgreSQL evaluates the AND in this order (Q(a=, b=) would sort them).
+        return notes.filter(
+            shared_match | (Q(reader_has_full_record=True) & Q(search_record=terms))
+        )
     shared_match = (
         Q(summary__icontains=query)
         | Q(round_table__topic__icontains=query)
@@ -90,6 +135,71 @@ def _items_matching(note_ref: OuterRef, match) -> QuerySet:
     )
     actions = match(NoteAction.objects.filter(note_id=note_ref), "description").values("pk")
     return key_points.union(recommendations, actions, all=True)
+
+
+class _CountedPaginator(Paginator):
+    """A Paginator whose count is already known (from the page query's window count)."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property.
+
+
+def _ids_and_total(
+    notes: QuerySet[RoundTableNote], number: int, per_page: int
+) -> list[tuple[int, int]]:
+    bottom = (number - 1) * per_page
+    counted = notes.annotate(total=Window(Count("*"))).values_list("pk", "total")
+    return list(counted[bottom : bottom + per_page])
+
+
+# What a row of the notes list shows (templates/meetings/notes/search.html).
+_LISTED_FIELDS = (
+    "summary",
+    "status",
+    "staff_only",
+    "round_table",
+    "round_table__topic",
+    "round_table__session",
+    "round_table__session__title",
+    "round_table__session__year",
+    "round_table__session__quarter",
+    "round_table__session__sequence",
+)
+
+
+def page_of_notes(*, user: User, query: str = "", number: int | str | None, per_page: int) -> Page:
+    """Page `number` of the notes the reader may read (search_notes_for's when `query` is
+    given; list_notes_for's otherwise), with what the list shows of them, their tables and
+    sessions; out-of-range numbers behave as Paginator.get_page (2 queries; 3 or 4 past the
+    last page).
+
+    The first query sorts only the matching ids and counts them in the same pass (a window
+    count), so a search is evaluated once, not once for the count and again for the page; the
+    second reads the page's notes by primary key.
+    """
+    notes = list_notes_for(user=user)
+    found = _search(notes, query) if query.strip() else notes
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    ids_and_total = _ids_and_total(found, number, per_page) if number >= 1 else []
+    if not ids_and_total and number != 1:
+        # Past the end (or below 1): the last page, as Paginator.get_page answers.
+        number = Paginator(found.values("pk"), per_page).num_pages
+        ids_and_total = _ids_and_total(found, number, per_page)
+    total = ids_and_total[0][1] if ids_and_total else 0
+    paginator = _CountedPaginator(found, per_page, count=total)
+    # These ids were chosen by readable_notes_for() a moment ago: reading them by primary key
+    # (with only what a list row shows) spares compiling the visibility rule a second time.
+    rows = (
+        RoundTableNote.objects.filter(pk__in=[pk for pk, _total in ids_and_total])
+        .select_related("round_table__session")
+        .only(*_LISTED_FIELDS)
+        .order_by(*NOTE_ORDER)
+    )
+    return paginator._get_page(rows, number, paginator)
 
 
 def list_published_summaries_for(
@@ -141,6 +251,7 @@ def list_open_actions_for(*, user: User, session: StrategicSession) -> QuerySet[
     return (
         NoteAction.objects.filter(note__in=readable.values("pk"), done_at__isnull=True)
         .select_related("organisation", "note__round_table")
+        .defer(*NOTE_VIA_ITEM_DOCUMENTS)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 

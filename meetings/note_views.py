@@ -1,11 +1,13 @@
 """Pages for round-table notes. Every note is looked up through meetings.permissions
 (get_note_for_user / readable_notes_for), so a note the reader may not read is a 404."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,21 +49,42 @@ def _errors(error: ValidationError) -> str:
 def note_search(request: HttpRequest) -> HttpResponse:
     """Every note the reader may read, or those matching the search box."""
     query = request.GET.get("q", "").strip()[:200]
-    if query:
-        found = note_selectors.search_notes_for(user=request.user, query=query)
-    else:
-        found = note_selectors.list_notes_for(user=request.user)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = note_selectors.page_of_notes(
+        user=request.user, query=query, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "meetings/notes/search.html",
         {
             "query": query,
             "page": page,
-            "notes": list(page.object_list),
+            "notes": _listed(page.object_list),
             "is_staff": may_review_notes(request.user),
         },
     )
+
+
+_STATUS_BADGES = {
+    RoundTableNote.Status.PUBLISHED: "text-bg-success",
+    RoundTableNote.Status.SUBMITTED: "text-bg-info",
+    RoundTableNote.Status.ARCHIVED: "text-bg-secondary",
+    RoundTableNote.Status.DRAFT: "text-bg-light border",
+}
+
+
+def _listed(notes: Iterable[RoundTableNote]) -> list[RoundTableNote]:
+    """The notes of a list page, each with its link and status badge worked out once here:
+    per row, {% url %}, get_status_display and an {% include %} cost more than the row."""
+    labels = {status: str(label) for status, label in RoundTableNote.Status.choices}
+    # One reverse() for the page: the detail URL differs from note to note by the pk only.
+    sentinel = "4294967295"
+    before, after = reverse("meetings:note_detail", args=[sentinel]).split(sentinel)
+    listed = list(notes)
+    for note in listed:
+        note.detail_url = f"{before}{note.pk}{after}"
+        note.status_label = labels[note.status]
+        note.status_badge = _STATUS_BADGES[note.status]
+    return listed
 
 
 @require_action(Action.REVIEW_NOTES)
@@ -255,7 +278,11 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark an agreed action done (or open again): staff, the table's writers, the organisation."""
     readable = readable_notes_for(request.user).values("pk")
     action = get_object_or_404(
-        NoteAction.objects.select_related("note__round_table"), pk=pk, note__in=readable
+        NoteAction.objects.select_related("note__round_table").defer(
+            *note_selectors.NOTE_VIA_ITEM_DOCUMENTS
+        ),
+        pk=pk,
+        note__in=readable,
     )
     if not _may_mark_done(request, action):
         raise PermissionDenied

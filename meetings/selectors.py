@@ -3,12 +3,15 @@
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import groupby
 from types import SimpleNamespace
 
 from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -16,11 +19,14 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from alliance.i18n import localized
+from meetings import note_selectors
 from meetings.models import (
     CalendarFeed,
     Registration,
@@ -28,7 +34,7 @@ from meetings.models import (
     RoundTableParticipant,
     StrategicSession,
 )
-from meetings.permissions import is_session_staff
+from meetings.permissions import is_session_staff, may_review_notes
 from members.models import Organisation, User
 
 Status = StrategicSession.Status
@@ -52,32 +58,71 @@ def _registration_count(status: str) -> Coalesce:
     )
 
 
-def _with_counts_and_mine(queryset: QuerySet[StrategicSession], user: User) -> QuerySet:
+def _with_mine(queryset: QuerySet[StrategicSession], user: User) -> QuerySet:
     mine = Registration.objects.filter(session=OuterRef("pk"), user=user).filter(_ACTIVE).order_by()
     return queryset.annotate(
-        confirmed_count=_registration_count(Registration.Status.CONFIRMED),
-        waitlist_count=_registration_count(Registration.Status.WAITLISTED),
         my_status=Subquery(mine.values("status")[:1]),
         my_attended=Subquery(mine.values("attended")[:1]),
     )
 
 
-def list_sessions_for(*, user: User) -> QuerySet[StrategicSession]:
-    """Sessions the person may see (drafts for staff only), with seat counts and their status."""
-    queryset = StrategicSession.objects.all()
+# What the session list shows of a session: its long texts (agenda, reminder message) stay
+# in the database.
+_LIST_FIELDS = (
+    "title",
+    "year",
+    "quarter",
+    "sequence",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "format",
+    "city",
+    "capacity",
+    "status",
+)
+
+
+def _visible_sessions(user: User) -> QuerySet[StrategicSession]:
+    queryset = StrategicSession.objects.only(*_LIST_FIELDS)
     if not is_session_staff(user):
         queryset = queryset.exclude(status=Status.DRAFT)
-    return _with_counts_and_mine(queryset, user)
+    return queryset
 
 
-def list_upcoming_sessions_for(*, user: User) -> QuerySet[StrategicSession]:
-    """Sessions that have not ended yet, soonest first."""
-    return list_sessions_for(user=user).filter(ends_at__gte=timezone.now()).order_by("starts_at")
+@dataclass(frozen=True)
+class SessionsByTime:
+    """Sessions that have not ended (soonest first) and those that have (latest first)."""
+
+    upcoming: list[StrategicSession]
+    past: list[StrategicSession]
 
 
-def list_past_sessions_for(*, user: User) -> QuerySet[StrategicSession]:
-    """Sessions that have ended, latest first: the network's history and the person's own."""
-    return list_sessions_for(user=user).filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+def list_sessions_by_time_for(*, user: User) -> SessionsByTime:
+    """The sessions the person may see, each with their own status; seat counts on the upcoming
+    ones only (one query).
+
+    The history shows no counts, and counting the registrations of every past session was most
+    of the list's SQL time (40,000 registrations at ten times the network): PostgreSQL runs a
+    CASE branch's subquery only for the rows that take it.
+    """
+    now = timezone.now()
+
+    def upcoming_only(count: Coalesce) -> Case:
+        return Case(When(ends_at__gte=now, then=count), default=Value(0))
+
+    sessions = list(
+        _with_mine(_visible_sessions(user), user)
+        .annotate(
+            confirmed_count=upcoming_only(_registration_count(Registration.Status.CONFIRMED)),
+            waitlist_count=upcoming_only(_registration_count(Registration.Status.WAITLISTED)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return SessionsByTime(
+        upcoming=[session for session in sessions if session.ends_at >= now],
+        past=[session for session in reversed(sessions) if session.ends_at < now],
+    )
 
 
 def get_my_registration(*, session: StrategicSession, user: User) -> Registration | None:
@@ -135,20 +180,40 @@ def list_attendance_checklist(*, session: StrategicSession) -> QuerySet[Registra
 def list_round_tables(*, session: StrategicSession, user: User) -> QuerySet[RoundTable]:
     """The session's round tables with participant counts, facilitators and the viewer's seat."""
     mine = RoundTableParticipant.objects.filter(round_table=OuterRef("pk"), registration__user=user)
+    # The session page shows a table's topic, seats, language, room and facilitators' names:
+    # neither the (Markdown) description nor whole user rows.
+    facilitators = User.objects.only("pk", "full_name").order_by("full_name")
+    # A correlated count per table (on the round-table index), not a join of every seat of the
+    # network grouped by table: the join read all 32,000 seats at ten times the network.
+    seats = (
+        RoundTableParticipant.objects.filter(round_table=OuterRef("pk"))
+        .order_by()
+        .values("round_table")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         RoundTable.objects.filter(session=session)
-        .select_related("rapporteur")
-        .prefetch_related(Prefetch("facilitators", queryset=User.objects.order_by("full_name")))
-        .annotate(participant_count=Count("participants"), is_mine=Exists(mine))
+        .defer("description")
+        .prefetch_related(Prefetch("facilitators", queryset=facilitators))
+        .annotate(participant_count=Coalesce(Subquery(seats), 0), is_mine=Exists(mine))
         .order_by("topic", "pk")
     )
 
 
 def list_round_table_participants(*, round_table: RoundTable) -> QuerySet[RoundTableParticipant]:
-    """Who sits at the table, with their organisations."""
+    """Who sits at the table, with their organisations (names only: the page shows no more)."""
     return (
         RoundTableParticipant.objects.filter(round_table=round_table)
         .select_related("registration__user", "registration__organisation")
+        .only(
+            "round_table_id",
+            "registration__user_id",
+            "registration__user__full_name",
+            "registration__organisation__name_en",
+            "registration__organisation__name_ar",
+            "registration__organisation__name_he",
+        )
         .order_by("registration__user__full_name", "pk")
     )
 
@@ -165,6 +230,110 @@ def list_unseated_registrations(*, round_table: RoundTable) -> QuerySet[Registra
     )
 
 
+# The note sections of the session page are built from plain values (no model instances), so
+# that what a section shows is exactly its data: the page keys its cache on a digest of it.
+
+
+@dataclass(frozen=True)
+class SummaryExcerpt:
+    """One published summary, as the session page shows it."""
+
+    note_id: int
+    created_on: datetime.date
+    summary: str
+
+
+@dataclass(frozen=True)
+class TableSummaries:
+    """A round table's latest published summaries, and how many more it has."""
+
+    round_table_id: int
+    topic: str
+    notes: tuple[SummaryExcerpt, ...]
+    more: int
+
+
+def list_latest_summaries_by_table(
+    *, user: User, session: StrategicSession, per_table: int = 3
+) -> list[TableSummaries]:
+    """The session's published summaries the reader may read, at most `per_table` of each
+    table (its latest), tables by topic (1 query).
+
+    The session page shows these as excerpts; a table's page lists all its notes. Only the
+    summary is read, never the full record.
+    """
+    latest_first = [F("published_at").desc(nulls_last=True), F("pk").desc()]
+    rows = (
+        note_selectors.list_session_summaries_for(user=user, session=session, with_items=False)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("round_table_id"), order_by=latest_first),
+            table_total=Window(Count("pk"), partition_by=F("round_table_id")),
+        )
+        .filter(rank__lte=per_table)
+        .order_by("round_table__topic", "round_table_id", "rank")
+        .values_list(
+            "round_table_id", "round_table__topic", "table_total", "pk", "created_at", "summary"
+        )
+    )
+    tables = []
+    for (table_id, topic, total), group in groupby(rows, key=lambda row: row[:3]):
+        notes = tuple(
+            # The day as the reader's clock has it, like the rest of the page.
+            SummaryExcerpt(note_id=pk, created_on=timezone.localdate(created), summary=summary)
+            for _table, _topic, _total, pk, created, summary in group
+        )
+        tables.append(
+            TableSummaries(
+                round_table_id=table_id, topic=topic, notes=notes, more=total - len(notes)
+            )
+        )
+    return tables
+
+
+@dataclass(frozen=True)
+class OpenActionRow:
+    """An open action from the previous session, as the session page shows it."""
+
+    note_id: int
+    description: str
+    topic: str
+    organisation: str
+    due_on: datetime.date | None
+
+
+def list_open_action_rows(*, user: User, session: StrategicSession) -> list[OpenActionRow]:
+    """The previous held session's open actions the reader may read (1 query); the
+    organisation is named only where it is listed or the reader reviews notes."""
+    show_every_organisation = may_review_notes(user)
+    rows = note_selectors.list_open_actions_for(user=user, session=session).values_list(
+        "note_id",
+        "description",
+        "note__round_table__topic",
+        "due_on",
+        "organisation__name_en",
+        "organisation__name_ar",
+        "organisation__name_he",
+        "organisation__visibility",
+    )
+    language = get_language()
+    actions = []
+    for note_id, description, topic, due_on, name_en, name_ar, name_he, visibility in rows:
+        shown = visibility is not None and (
+            show_every_organisation or visibility == Organisation.Visibility.LISTED
+        )
+        names = SimpleNamespace(name_en=name_en, name_ar=name_ar, name_he=name_he)
+        actions.append(
+            OpenActionRow(
+                note_id=note_id,
+                description=description,
+                topic=topic,
+                organisation=localized(names, "name", language) if shown else "",
+                due_on=due_on,
+            )
+        )
+    return actions
+
+
 @dataclass(frozen=True)
 class Figures:
     """Registered and attended counts for one community or organisation."""
@@ -176,67 +345,71 @@ class Figures:
     community: str = ""
 
 
+# One row a registering organisation: id, names (en, ar, he), community, registered, attended.
+_OrganisationRow = tuple[int, str, str, str, str, int, int]
+
+
 @dataclass(frozen=True)
 class ParticipationBalance:
     """Aggregate figures only: never who, only how many."""
 
     by_community: list[Figures]
-    by_organisation: list[Figures]
     registered: int
     attended: int
     threshold_percent: int
     under_threshold: list[Figures] = field(default_factory=list)
+    # Every figure and name by_organisation shows, as read: plain values, so that the balance
+    # (and its repr, which keys the cached balance section) carries all the section shows.
+    organisation_rows: tuple[_OrganisationRow, ...] = ()
+    language: str = ""
 
     def share(self, figures: Figures) -> float:
         return 100 * figures.registered / self.registered if self.registered else 0.0
 
+    @cached_property
+    def by_organisation(self) -> list[Figures]:
+        """Each organisation's figures, most registrants first (built only when shown: at
+        hundreds of organisations, a cached balance section does not need them)."""
+        communities = {value: str(label) for value, label in Organisation.Community.choices}
+        figures = []
+        for row in self.organisation_rows:
+            org_id, name_en, name_ar, name_he, community, registered, attended = row
+            names = SimpleNamespace(name_en=name_en, name_ar=name_ar, name_he=name_he)
+            figures.append(
+                Figures(
+                    key=str(org_id),
+                    label=localized(names, "name", self.language),
+                    registered=registered,
+                    attended=attended,
+                    community=communities[community],
+                )
+            )
+        return sorted(figures, key=lambda item: (-item.registered, item.label.casefold()))
+
 
 def get_participation_balance(*, session: StrategicSession) -> ParticipationBalance:
-    """Confirmed and attended counts by community and by organisation (two queries)."""
-    confirmed = Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED)
-    attended = Count("pk", filter=Q(attended=True))
-    by_community_rows = {
-        row["organisation__community"]: row
-        for row in confirmed.values("organisation__community").annotate(
-            registered=Count("pk"), attended=attended
+    """Confirmed and attended counts by organisation, and by community summed from them
+    (one query)."""
+    rows = tuple(
+        Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED)
+        .values_list(
+            "organisation_id",
+            "organisation__name_en",
+            "organisation__name_ar",
+            "organisation__name_he",
+            "organisation__community",
         )
-    }
+        .annotate(registered=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
+        .order_by("organisation_id")
+    )
+    totals: dict[str, list[int]] = {value: [0, 0] for value in Organisation.Community.values}
+    for _id, _en, _ar, _he, community, registered, attended in rows:
+        totals[community][0] += registered
+        totals[community][1] += attended
     by_community = [
-        Figures(
-            key=value,
-            label=str(label),
-            registered=by_community_rows.get(value, {}).get("registered", 0),
-            attended=by_community_rows.get(value, {}).get("attended", 0),
-        )
+        Figures(key=value, label=str(label), registered=totals[value][0], attended=totals[value][1])
         for value, label in Organisation.Community.choices
     ]
-    org_rows = confirmed.values(
-        "organisation_id",
-        "organisation__name_en",
-        "organisation__name_ar",
-        "organisation__name_he",
-        "organisation__community",
-    ).annotate(registered=Count("pk"), attended=attended)
-    by_organisation = sorted(
-        (
-            Figures(
-                key=str(row["organisation_id"]),
-                label=localized(
-                    SimpleNamespace(
-                        name_en=row["organisation__name_en"],
-                        name_ar=row["organisation__name_ar"],
-                        name_he=row["organisation__name_he"],
-                    ),
-                    "name",
-                ),
-                registered=row["registered"],
-                attended=row["attended"],
-                community=str(Organisation.Community(row["organisation__community"]).label),
-            )
-            for row in org_rows
-        ),
-        key=lambda figures: (-figures.registered, figures.label.casefold()),
-    )
     total_registered = sum(figures.registered for figures in by_community)
     total_attended = sum(figures.attended for figures in by_community)
     threshold = session.balance_threshold_percent
@@ -247,13 +420,15 @@ def get_participation_balance(*, session: StrategicSession) -> ParticipationBala
         and total_registered
         and 100 * figures.registered < threshold * total_registered
     ]
+    language = get_language() or ""
     return ParticipationBalance(
         by_community=by_community,
-        by_organisation=by_organisation,
         registered=total_registered,
         attended=total_attended,
         threshold_percent=threshold,
         under_threshold=under,
+        organisation_rows=rows,
+        language=language,
     )
 
 

@@ -2,6 +2,7 @@
 look up with a permission function, call one service, then redirect or render."""
 
 import csv
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -60,15 +61,31 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions, then past ones, each with the viewer's own registration status."""
+    sessions = selectors.list_sessions_by_time_for(user=request.user)
     return render(
         request,
         "meetings/session_list.html",
         {
-            "upcoming": list(selectors.list_upcoming_sessions_for(user=request.user)),
-            "past": list(selectors.list_past_sessions_for(user=request.user)),
+            "upcoming": _labelled(sessions.upcoming),
+            "past": _labelled(sessions.past),
             "is_staff": is_session_staff(request.user),
         },
     )
+
+
+def _labelled(sessions: Iterable[StrategicSession]) -> list[StrategicSession]:
+    """The sessions, each with its status and format labels.
+
+    Translated once a page, not once a row: get_FOO_display() rebuilds its choices on every
+    call, which was a third of the list's rendering with sixty sessions.
+    """
+    statuses = {value: str(label) for value, label in Status.choices}
+    formats = {value: str(label) for value, label in StrategicSession.Format.choices}
+    labelled = list(sessions)
+    for session in labelled:
+        session.status_label = statuses.get(session.status, session.status)
+        session.format_label = formats.get(session.format, session.format)
+    return labelled
 
 
 @require_action(Action.USE_HUB)
@@ -211,7 +228,7 @@ def round_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round table; who sits at it is shown to its participants and staff only."""
     round_table = get_round_table_for_user(request.user, pk)
     session = round_table.session
-    facilitators = list(round_table.facilitators.order_by("full_name"))
+    facilitators = list(round_table.facilitators.only("pk", "full_name").order_by("full_name"))
     participants = list(selectors.list_round_table_participants(round_table=round_table))
     my_seat = next((p for p in participants if p.registration.user_id == request.user.pk), None)
     staff = is_session_staff(request.user)

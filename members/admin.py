@@ -4,11 +4,13 @@ memberships, sectors, invitations, people and deletion requests."""
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
@@ -100,6 +102,11 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     date_hierarchy = "joined_on"
     inlines = [MembershipInline]
     history_list_display = ["status", "visibility"]
+    # Rendering rows is most of the changelist's time: 50 a page halves it against Django's 100.
+    list_per_page = 50
+    # "N results (M total)" needs a second count over every organisation; the filtered count
+    # and the pages are enough to find one.
+    show_full_result_count = False
     fieldsets = [
         (_("Names"), {"fields": ["name_en", "name_ar", "name_he", "slug"]}),
         (
@@ -119,6 +126,17 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         ),
         (_("Membership"), {"fields": ["status", "joined_on", "visibility"]}),
     ]
+
+    def action_checkbox(self, obj: Organisation) -> str:
+        """The row's checkbox for actions: Django's own markup, built without the widget
+        templates (rendered once a row, they were a third of the changelist's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            # Django's own message and translation (django/contrib/admin/options.py).
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 @admin.register(Membership)

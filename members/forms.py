@@ -10,7 +10,8 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members.invitations import get_signup_invitation
@@ -53,25 +54,76 @@ class SignupDetailsForm(forms.Form):
 # Directory -------------------------------------------------------------------------------
 
 
+def _attributes_html(attrs: dict[str, object]) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them (True bare, False left out)."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class _StringSelect(forms.Select):
+    """A select that writes the markup of Django's select.html in Python: the widget templates
+    (an include for each option) were the larger part of the directory's filter form."""
+
+    def _render(
+        self, template_name: str, context: dict[str, object], renderer: object = None
+    ) -> SafeString:
+        widget = context["widget"]
+        if any(group_name for group_name, _choices, _index in widget["optgroups"]):
+            return super()._render(template_name, context, renderer)  # no optgroups here
+        options = "".join(
+            f'\n  <option value="{escape(option["value"])}"'
+            f"{_attributes_html(option['attrs'])}>{escape(option['label'])}</option>"
+            for _group, choices, _index in widget["optgroups"]
+            for option in choices
+        )
+        html = f'<select name="{escape(widget["name"])}"{_attributes_html(widget["attrs"])}>'
+        return mark_safe(f"{html}{options}\n</select>")  # noqa: S308 - every value is escaped.
+
+
+class _StringSearchInput(forms.TextInput):
+    """A search box written like Django's input.html, without the template."""
+
+    input_type = "search"
+
+    def _render(
+        self, template_name: str, context: dict[str, object], renderer: object = None
+    ) -> SafeString:
+        widget = context["widget"]
+        value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+        html = (
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
+            f"{_attributes_html(widget['attrs'])}>"
+        )
+        return mark_safe(html)  # noqa: S308 - every value is escaped.
+
+
 class DirectoryFilterForm(forms.Form):
     """The directory's search box, filters and sort order (all optional, read from GET)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=_StringSearchInput
+    )
     community = forms.ChoiceField(
         label=_("Community"),
         required=False,
         choices=[("", _("All communities")), *Organisation.Community.choices],
+        widget=_StringSelect,
     )
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=_StringSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=_StringSelect)
     status = forms.ChoiceField(
         label=_("Membership status"),
         required=False,
         choices=[("", _("Any status")), *Organisation.Status.choices],
+        widget=_StringSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=_StringSelect,
         choices=[
             ("name", _("Name")),
             ("-joined", _("Most recently joined")),
@@ -93,7 +145,6 @@ class DirectoryFilterForm(forms.Form):
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = css
         self.fields["q"].widget.attrs["placeholder"] = _("Name in any language, city or topic")
-        self.fields["q"].widget.input_type = "search"
 
     def filters(self) -> DirectoryFilters:
         """The valid part of the input; an invalid value is shown as an error and ignored."""

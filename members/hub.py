@@ -12,8 +12,9 @@ set (`{% if latest_priorities %}`). The keys the templates read:
 - hub home (members/home.html): `next_session`,
   `my_registration` (shown with get_status_display), `registration_url`, `latest_priorities`
   and `recent_notes` (lists of objects shown with str() and get_absolute_url);
-- organisation page (members/organisation_detail.html): `sessions_taken_part` and
-  `endorsed_priorities` (the same kind of lists). A provider there must apply the organisation
+- organisation page (members/organisation_detail.html): `sessions_taken_part` (a list of
+  {"label": ..., "url": ...} links, worked out by the provider) and `endorsed_priorities`
+  (a list of objects, as on the hub home). A provider there must apply the organisation
   visibility rule itself only for objects of its own; the page is already 404 for a viewer
   who may not see the organisation. A provider must run a fixed number of queries, whatever
 the number of organisations: the home and directory tests pin the counts.

@@ -13,6 +13,7 @@ organisation's people lose access without anyone editing groups.
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -61,6 +62,30 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
 STAFF_ROLES = _STAFF_AND_ADMIN
 
 
+def _role_flags(user_id: int) -> tuple[bool, bool, bool]:
+    """(in the admins group, in the staff group, member of an active organisation).
+
+    One plain statement rather than two ORM queries: every page asks it (the navigation
+    depends on it), and building the ORM queries cost four times what the database did.
+    """
+    group_link = User.groups.through._meta.db_table
+    sql = f"""
+        SELECT
+          EXISTS (SELECT 1 FROM {group_link} link JOIN auth_group g ON g.id = link.group_id
+                  WHERE link.user_id = %s AND g.name = %s),
+          EXISTS (SELECT 1 FROM {group_link} link JOIN auth_group g ON g.id = link.group_id
+                  WHERE link.user_id = %s AND g.name = %s),
+          EXISTS (SELECT 1 FROM {Membership._meta.db_table} m
+                  JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id
+                  WHERE m.user_id = %s AND o.status = %s)
+    """  # noqa: S608 - table names from the models' own metadata; every value is a parameter.
+    params = [user_id, ADMIN_GROUP, user_id, STAFF_GROUP, user_id, Organisation.Status.ACTIVE]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        admin_group, staff_group, member = cursor.fetchone()
+    return bool(admin_group), bool(staff_group), bool(member)
+
+
 def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
     """The roles a user holds now (cached on the user object for the request)."""
     if not user.is_authenticated or not user.is_active:
@@ -68,15 +93,13 @@ def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
     cached = getattr(user, "_alliance_roles", None)
     if cached is not None:
         return cached
-    group_names = set(user.groups.values_list("name", flat=True))
+    admin_group, staff_group, member = _role_flags(user.pk)
     roles: set[Role] = set()
-    if user.is_superuser or ADMIN_GROUP in group_names:
+    if user.is_superuser or admin_group:
         roles.add(Role.ADMIN)
-    if STAFF_GROUP in group_names:
+    if staff_group:
         roles.add(Role.STAFF)
-    if Membership.objects.filter(
-        user=user, organisation__status=Organisation.Status.ACTIVE
-    ).exists():
+    if member:
         roles.add(Role.MEMBER)
     user._alliance_roles = frozenset(roles)
     return user._alliance_roles

@@ -6,11 +6,12 @@ road the rule does not cover.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -90,7 +91,8 @@ class DirectoryFilters:
 
 
 def list_directory(*, user: User, filters: DirectoryFilters) -> QuerySet[Organisation]:
-    """The directory as `user` may see it, searched, filtered and sorted, with sectors."""
+    """The directory as `user` may see it, searched, filtered and sorted (sectors: see
+    get_sector_ids_of)."""
     queryset = visible_organisations_for(user).annotate(display_name=_display_name())
     if filters.query:
         queryset = search_organisations(queryset, filters.query)
@@ -111,18 +113,29 @@ def list_directory(*, user: User, filters: DirectoryFilters) -> QuerySet[Organis
         ordering = ["-search_rank", *by_name]
     else:
         ordering = by_name
-    return queryset.order_by(*ordering).prefetch_related("sectors")
+    return queryset.order_by(*ordering)
 
 
-def list_directory_countries(*, user: User) -> list[str]:
-    """The countries of the organisations `user` may see, for the directory's filter."""
-    return list(
+def get_directory_country_counts(*, user: User) -> dict[str, int]:
+    """How many organisations `user` may see in each country ("" for none), by country: the
+    directory's country filter and, summed, its unfiltered count (1 query)."""
+    return dict(
         visible_organisations_for(user)
-        .exclude(country="")
         .order_by("country")
-        .values_list("country", flat=True)
-        .distinct()
+        .values("country")
+        .annotate(organisations=Count("pk"))
+        .values_list("country", "organisations")
     )
+
+
+def get_sector_ids_of(*, organisations: Iterable[Organisation]) -> dict[int, set[int]]:
+    """The ids of each organisation's sectors (1 query): with the list of sectors the page
+    already holds, cheaper than prefetching Sector rows for every card."""
+    sector_ids: dict[int, set[int]] = {organisation.pk: set() for organisation in organisations}
+    links = Organisation.sectors.through.objects.filter(organisation_id__in=sector_ids)
+    for organisation_id, sector_id in links.values_list("organisation_id", "sector_id"):
+        sector_ids[organisation_id].add(sector_id)
+    return sector_ids
 
 
 def list_sectors() -> QuerySet[Sector]:

@@ -8,11 +8,15 @@ from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,6 +27,33 @@ from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUp
 from priorities.selectors import active_endorsement_count
 
 THEME_FILTER_PARAM = "theme__id__exact"
+# A theme's priorities stay on one page, so that drag and drop can put any of them anywhere
+# (the library's move-to-page actions are off: they reorder across themes). The whole list,
+# which is not reordered, pages at PriorityAdmin.list_per_page: each row costs the page time.
+THEME_PAGE_SIZE = 100
+
+
+class PriorityChangeList(ChangeList):
+    _change_url: tuple[str, str] | None = None
+
+    def get_results(self, request: HttpRequest) -> None:
+        if request.GET.get(THEME_FILTER_PARAM):
+            self.list_per_page = THEME_PAGE_SIZE
+        super().get_results(request)
+
+    def url_for_result(self, result: Priority) -> str:
+        # One reverse() for the page instead of one a row; a priority's pk is an integer, which
+        # the URL carries as it is (quote() leaves digits alone).
+        if self._change_url is None:
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=("999999999",),
+                current_app=self.model_admin.admin_site.name,
+            )
+            prefix, suffix = url.rsplit("999999999", 1)
+            self._change_url = (prefix, suffix)
+        prefix, suffix = self._change_url
+        return f"{prefix}{int(result.pk)}{suffix}"
 
 
 @admin.register(Theme)
@@ -138,7 +169,9 @@ class PriorityAdmin(SortableAdminMixin, SimpleHistoryAdmin):
     list_filter = ("theme", "status", "is_public", MergedFilter)
     list_select_related = ("theme", "merged_into")
     search_fields = ("title_en", "title_ar", "title_he", "summary_en", "slug")
-    list_per_page = 100
+    list_per_page = 50
+    # The "N total" beside a filtered count is one more COUNT over every priority.
+    show_full_result_count = False
     filter_horizontal = ("champions", "source_sessions", "source_round_tables")
     readonly_fields = (
         "slug",
@@ -202,13 +235,24 @@ class PriorityAdmin(SortableAdminMixin, SimpleHistoryAdmin):
             self.enable_sorting = False
         return changelist
 
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
+        return PriorityChangeList
+
     def get_actions(self, request: HttpRequest) -> dict:
-        # The library's "move to page" actions reorder across themes; ranks are per theme.
-        return {
-            name: action
-            for name, action in super().get_actions(request).items()
-            if not name.startswith("move_to_")
-        }
+        # The library's "move to page" actions reorder across themes; ranks are per theme. So
+        # skip its get_actions() altogether: it counted every priority to offer them, on each
+        # of the several calls a changelist makes.
+        return super(SortableAdminMixin, self).get_actions(request)
+
+    def action_checkbox(self, obj: Priority) -> SafeString:
+        """The row's checkbox, as Django renders it, without a widget template for each row."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_max_order(self, request: HttpRequest, obj: Priority | None = None) -> int:
         if obj is None or obj.theme_id is None:

@@ -20,6 +20,8 @@ class BoardFilterForm(forms.Form):
         choices=[("", _("All current (not set aside)")), *Priority.Status.choices],
     )
     mine = forms.BooleanField(label=_("Endorsed by my organisation"), required=False)
+    # Set by the board's "see all" links: filtering keeps to the theme being browsed.
+    theme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -41,13 +41,21 @@ def endorsing_organisations_for(user: User | AnonymousUser) -> QuerySet[Organisa
     ).order_by("name_en", "pk")
 
 
-def may_endorse(user: User | AnonymousUser, priority: Priority) -> bool:
-    """True when the priority is open for endorsement and `user` represents an organisation."""
-    return (
-        priority.merged_into_id is None
-        and priority.status in ENDORSABLE_STATUSES
-        and endorsing_organisations_for(user).exists()
-    )
+def may_endorse(
+    user: User | AnonymousUser,
+    priority: Priority,
+    *,
+    representing: list[Organisation] | None = None,
+) -> bool:
+    """True when the priority is open for endorsement and `user` represents an organisation.
+
+    `representing`, when the page has listed endorsing_organisations_for(user), saves a query.
+    """
+    if priority.merged_into_id is not None or priority.status not in ENDORSABLE_STATUSES:
+        return False
+    if representing is not None:
+        return bool(representing)
+    return endorsing_organisations_for(user).exists()
 
 
 def get_organisation_to_endorse_for(
@@ -96,10 +104,23 @@ def progress_organisations_for(
     ).order_by("name_en", "pk")
 
 
-def may_post_progress_update(user: User | AnonymousUser, priority: Priority) -> bool:
-    """Staff, admins and the people of the priority's champion organisations."""
+def may_post_progress_update(
+    user: User | AnonymousUser,
+    priority: Priority,
+    *,
+    champions: list[Organisation] | None = None,
+) -> bool:
+    """Staff, admins and the people of the priority's (active) champion organisations.
+
+    `champions`, when the page has them from selectors.list_champions(), saves a query.
+    """
     if priority.merged_into_id is not None:
         return False
     if roles_of(user) & {Role.STAFF, Role.ADMIN}:
         return True
-    return progress_organisations_for(user, priority).exists()
+    if champions is None:
+        return progress_organisations_for(user, priority).exists()
+    # progress_organisations_for()'s rule, on the champions already read.
+    return may(user, Action.USE_HUB) and any(
+        c.reader_is_member and c.status == Organisation.Status.ACTIVE for c in champions
+    )

@@ -1,16 +1,28 @@
 """Reads for the priorities app; each page's reads run in a fixed number of queries."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import NoReverseMatch, reverse
 
 from meetings.models import NoteRecommendation, RoundTable, RoundTableNote, StrategicSession
 from meetings.permissions import is_session_staff, readable_notes_for
-from members.models import Organisation, User
+from members.models import Membership, Organisation, User
 from members.permissions import Action, may, visible_organisations_for
 from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUpdate, Theme
 
@@ -58,32 +70,150 @@ def list_active_themes() -> QuerySet[Theme]:
     return Theme.objects.filter(is_active=True)
 
 
-def list_board_priorities(
+def _status_count_name(status: str) -> str:
+    return f"priorities_{status}"
+
+
+def list_board_themes() -> QuerySet[Theme]:
+    """The active themes, each with its (unmerged) priorities counted by status for the chart.
+
+    The counts ride on the themes' own query: one round trip fewer on every board load.
+    """
+    unmerged = Q(priorities__merged_into__isnull=True)
+    return (
+        list_active_themes()
+        .annotate(
+            **{
+                _status_count_name(status): Count(
+                    "priorities", filter=unmerged & Q(priorities__status=status)
+                )
+                for status in Priority.Status.values
+            }
+        )
+        # Meta.ordering does not apply to a grouped query: say it again.
+        .order_by(*Theme._meta.ordering)
+    )
+
+
+def _my_active_endorsements(user: User | AnonymousUser) -> QuerySet[Endorsement]:
+    """Active endorsements of the outer priority by organisations `user` belongs to."""
+    if not user.is_authenticated:
+        return Endorsement.objects.none()
+    # A join on the memberships rather than organisations_of() nested: the same rows (an
+    # active endorsement's organisation is active), one subquery fewer to build and plan.
+    return Endorsement.objects.filter(
+        ACTIVE_ENDORSEMENT, priority=OuterRef("pk"), organisation__memberships__user=user
+    )
+
+
+def _board_filters(
+    priorities: QuerySet[Priority],
     *,
     user: User | AnonymousUser,
-    status: str = "",
-    endorsed_by_my_organisation: bool = False,
+    status: str,
+    endorsed_by_my_organisation: bool,
 ) -> QuerySet[Priority]:
-    """The board's priorities with endorsement counts; set-aside ones only when asked for."""
-    mine = Endorsement.objects.filter(
-        ACTIVE_ENDORSEMENT, priority=OuterRef("pk"), organisation__in=organisations_of(user)
-    )
-    priorities = (
-        Priority.objects.filter(merged_into__isnull=True, theme__is_active=True)
-        .select_related("theme")
-        .annotate(
-            endorsement_count=active_endorsement_count(),
-            endorsed_by_mine=Exists(mine),
-        )
-        .order_by("theme__order", "theme__name_en", "rank", "pk")
-    )
     if status:
         priorities = priorities.filter(status=status)
     else:
         priorities = priorities.exclude(status=Priority.Status.SET_ASIDE)
     if endorsed_by_my_organisation:
-        priorities = priorities.filter(endorsed_by_mine=True)
+        priorities = priorities.filter(Exists(_my_active_endorsements(user)))
     return priorities
+
+
+def list_board_priorities(
+    *,
+    user: User | AnonymousUser,
+    status: str = "",
+    endorsed_by_my_organisation: bool = False,
+    theme: Theme | None = None,
+) -> QuerySet[Priority]:
+    """The board's priorities with endorsement counts; set-aside ones only when asked for."""
+    priorities = (
+        Priority.objects.filter(merged_into__isnull=True, theme__is_active=True)
+        .select_related("theme")
+        .annotate(
+            endorsement_count=active_endorsement_count(),
+            endorsed_by_mine=Exists(_my_active_endorsements(user)),
+        )
+        .order_by("theme__order", "theme__name_en", "rank", "pk")
+    )
+    if theme is not None:
+        priorities = priorities.filter(theme=theme)
+    return _board_filters(
+        priorities,
+        user=user,
+        status=status,
+        endorsed_by_my_organisation=endorsed_by_my_organisation,
+    )
+
+
+# The board shows this many priorities of each theme; the rest of a theme is a link away.
+BOARD_HEAD_SIZE = 6
+
+
+def list_board_heads(
+    *,
+    user: User | AnonymousUser,
+    themes: list[Theme],
+    status: str = "",
+    endorsed_by_my_organisation: bool = False,
+    per_theme: int = BOARD_HEAD_SIZE,
+) -> QuerySet[Priority]:
+    """The first `per_theme` matching priorities of each of `themes`, in rank order.
+
+    One query: a window over the filtered priorities picks the heads, and only they get the
+    (correlated) endorsement counts. The themes are the caller's, so no join on them. With
+    the "my organisation" filter each also carries `theme_total`, the theme's matching count
+    (without it, board_theme_total() has it from the chart's counts).
+    """
+    matching = _board_filters(
+        Priority.objects.filter(merged_into__isnull=True, theme__in=[t.pk for t in themes]),
+        user=user,
+        status=status,
+        endorsed_by_my_organisation=endorsed_by_my_organisation,
+    )
+    heads = (
+        matching.annotate(
+            position=Window(
+                RowNumber(), partition_by=F("theme_id"), order_by=[F("rank").asc(), F("pk").asc()]
+            )
+        )
+        .filter(position__lte=per_theme)
+        .values("pk")
+    )
+    priorities = (
+        Priority.objects.filter(pk__in=heads)
+        .annotate(
+            endorsement_count=active_endorsement_count(),
+            endorsed_by_mine=Exists(_my_active_endorsements(user)),
+        )
+        .order_by("rank", "pk")
+    )
+    if endorsed_by_my_organisation:
+        # COUNT as a plain function, so that the subquery is not grouped by the outer columns.
+        theme_total = Subquery(
+            matching.filter(theme_id=OuterRef("theme_id"))
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+        priorities = priorities.annotate(theme_total=theme_total)
+    return priorities
+
+
+def board_theme_total(theme: Theme, *, status: str = "") -> int:
+    """How many of the theme's priorities the board lists with `status` (set-aside ones only
+    when asked for), from the counts list_board_themes() put on the theme."""
+    if status:
+        return getattr(theme, _status_count_name(status))
+    return sum(
+        getattr(theme, _status_count_name(s))
+        for s in Priority.Status.values
+        if s != Priority.Status.SET_ASIDE
+    )
 
 
 @dataclass
@@ -114,18 +244,15 @@ STATUS_COLOURS = {
 
 
 def status_chart(themes: list[Theme]) -> list[ChartRow]:
-    """Counts of priorities by theme and status, with bar geometry on a 0 to 100 scale."""
-    counts = Counter(
-        {
-            (row["theme_id"], row["status"]): row["n"]
-            for row in Priority.objects.filter(
-                merged_into__isnull=True, theme__in=[t.pk for t in themes]
-            )
-            .values("theme_id", "status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
+    """Counts of priorities by theme and status, with bar geometry on a 0 to 100 scale.
+
+    `themes` come from list_board_themes(), which counted them.
+    """
+    counts = {
+        (theme.pk, status): getattr(theme, _status_count_name(status))
+        for theme in themes
+        for status in Priority.Status.values
+    }
     widest = max([sum(counts[(t.pk, s)] for s in Priority.Status.values) for t in themes] or [0])
     rows = []
     for theme in themes:
@@ -163,12 +290,22 @@ def endorsements_by_community(priority: Priority) -> list[tuple[str, int]]:
     return [(labels[code], counts[code]) for code in labels if counts.get(code)]
 
 
-def list_visible_champions(*, priority: Priority, user: User | AnonymousUser) -> list[Organisation]:
-    """The champion organisations `user` may know exist."""
+def list_champions(*, priority: Priority, user: User | AnonymousUser) -> list[Organisation]:
+    """Every champion organisation, each knowing `visible_to_reader` and `reader_is_member`.
+
+    One query for the page's two needs: the champions to name (only the visible ones: filter
+    on `visible_to_reader` before showing any) and whether the reader may post progress
+    (permissions.may_post_progress_update reads `reader_is_member`).
+    """
+    visible = visible_organisations_for(user).filter(pk=OuterRef("pk"))
+    if user.is_authenticated:
+        member = Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk")))
+    else:
+        member = Value(False)
     return list(
-        priority.champions.filter(pk__in=visible_organisations_for(user).values("pk")).order_by(
-            "name_en", "pk"
-        )
+        priority.champions.annotate(
+            visible_to_reader=Exists(visible), reader_is_member=member
+        ).order_by("name_en", "pk")
     )
 
 
@@ -257,6 +394,17 @@ def get_provenance(*, priority: Priority, user: User | AnonymousUser) -> Provena
     recommendations = list(
         priority.source_recommendations.filter(note__in=readable.values("pk"))
         .select_related("note__round_table__session")
+        # Only what the page shows: select_related would otherwise read every column of the
+        # note (its texts and stored search documents), which the page never shows here.
+        .only(
+            "text",
+            "position",
+            "note__round_table__topic",
+            "note__round_table__session__year",
+            "note__round_table__session__quarter",
+            "note__round_table__session__sequence",
+            "note__round_table__session__starts_at",
+        )
         .order_by("note__round_table__session__starts_at", "pk")
     )
     round_tables = list(

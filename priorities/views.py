@@ -1,20 +1,25 @@
+from dataclasses import dataclass
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from alliance.fragments import render_fragments
 from members.decorators import require_action
 from members.middleware import staff_area
 from members.permissions import Action, Role, may, roles_of
 from priorities import selectors, services
 from priorities.forms import BoardFilterForm, EndorseForm, ProgressUpdateForm
-from priorities.models import Priority
+from priorities.models import Priority, Theme
 from priorities.permissions import (
     endorsing_organisations_for,
     get_endorsement_to_withdraw,
@@ -25,33 +30,143 @@ from priorities.permissions import (
     progress_organisations_for,
 )
 
+# A theme browsed on its own is paginated; 24 fills the board's two- and three-column grid.
+BOARD_PAGE_SIZE = 24
+
+
+@dataclass
+class BoardColumn:
+    theme: Theme
+    priorities: list[Priority]
+    total: int
+    more_url: str = ""
+
+
+def _with_urls(priorities: list[Priority]) -> list[Priority]:
+    # One reverse() for the page rather than one a card: the slug converter passes slugs
+    # through unchanged, so the address is the same one reverse() would build.
+    prefix, suffix = reverse("priorities:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
+    for priority in priorities:
+        priority.url = f"{prefix}{priority.slug}{suffix}"
+    return priorities
+
+
+def _chart_fragment(chart: list[selectors.ChartRow]) -> dict[str, object]:
+    """What the status chart shows, as plain values (see alliance.fragments)."""
+    return {
+        "chart_rtl": get_language_bidi(),
+        "chart_rows": [
+            {
+                "name": row.theme.name,
+                "total": row.total,
+                "segments": [
+                    {
+                        "label": str(s.label),
+                        "count": s.count,
+                        "colour": s.colour,
+                        "x": s.x,
+                        "width": s.width,
+                    }
+                    for s in row.segments
+                ],
+            }
+            for row in chart
+        ],
+    }
+
+
+def _columns_fragment(columns: list[BoardColumn], *, filtered: bool) -> dict[str, object]:
+    """What the board's theme sections show, as plain values (see alliance.fragments)."""
+    return {
+        "filtered": filtered,
+        "sections": [
+            {
+                "theme": {
+                    "pk": column.theme.pk,
+                    "name": column.theme.name,
+                    "colour": column.theme.colour,
+                },
+                "total": column.total,
+                "more_url": column.more_url,
+                "priorities": [
+                    {
+                        "url": p.url,
+                        "title": p.title,
+                        "status": p.status,
+                        "summary": p.summary,
+                        "mine": bool(p.endorsed_by_mine),
+                        "endorsements": p.endorsement_count,
+                    }
+                    for p in column.priorities
+                ],
+            }
+            for column in columns
+        ],
+    }
+
 
 @require_GET
 @require_action(Action.USE_HUB)
 def board(request: HttpRequest) -> HttpResponse:
-    """The priorities board: by theme, filterable, with a status-by-theme chart."""
+    """The priorities board: each theme's first priorities, or one theme in pages; a chart."""
     form = BoardFilterForm(request.GET or None)
-    status, mine = "", False
-    if form.is_bound and form.is_valid():
-        status, mine = form.cleaned_data["status"], form.cleaned_data["mine"]
-    themes = list(selectors.list_active_themes())
-    priorities = list(
-        selectors.list_board_priorities(
-            user=request.user, status=status, endorsed_by_my_organisation=mine
+    cleaned: dict[str, object] = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value is ignored; the valid filters still apply
+        cleaned = form.cleaned_data
+    status, mine = str(cleaned.get("status") or ""), bool(cleaned.get("mine"))
+    themes = list(selectors.list_board_themes())
+    theme = next((t for t in themes if t.pk == cleaned.get("theme")), None)
+    # The filters in force, carried by the links between the overview and a theme's pages.
+    filters = {k: v for k, v in (("status", status), ("mine", "on" if mine else "")) if v}
+    page_obj = None
+    if theme is None:
+        heads = selectors.list_board_heads(
+            user=request.user, themes=themes, status=status, endorsed_by_my_organisation=mine
         )
-    )
-    by_theme = {pk: list(items) for pk, items in groupby(priorities, key=lambda p: p.theme_id)}
+        by_theme: dict[int, list[Priority]] = {}
+        for priority in _with_urls(list(heads)):
+            by_theme.setdefault(priority.theme_id, []).append(priority)
+        columns = []
+        for each in themes:
+            items = by_theme.get(each.pk, [])
+            for priority in items:
+                priority.theme = each  # the heads come without their theme: no join needed
+            if mine:
+                total = items[0].theme_total if items else 0
+            else:
+                total = selectors.board_theme_total(each, status=status)
+            more = f"?{urlencode({**filters, 'theme': each.pk})}" if total > len(items) else ""
+            columns.append(BoardColumn(theme=each, priorities=items, total=total, more_url=more))
+    else:
+        matching = selectors.list_board_priorities(
+            user=request.user, status=status, endorsed_by_my_organisation=mine, theme=theme
+        )
+        page_obj = Paginator(matching, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+        items = _with_urls(list(page_obj.object_list))
+        columns = [BoardColumn(theme=theme, priorities=items, total=page_obj.paginator.count)]
+    chart = selectors.status_chart(themes)
+    fragments = [
+        ("priorities/_board_columns.html", _columns_fragment(columns, filtered=bool(filters)))
+    ]
+    if chart:
+        fragments.append(("priorities/_status_chart.html", _chart_fragment(chart)))
+    columns_html, *chart_html = render_fragments(fragments)
     return render(
         request,
         "priorities/board.html",
         {
             "form": form,
-            "filtered": bool(status or mine),
-            "columns": [(theme, by_theme.get(theme.pk, [])) for theme in themes],
-            "chart": selectors.status_chart(themes),
-            "chart_rtl": get_language_bidi(),
-            "statuses": Priority.Status,
-            "colours": selectors.STATUS_COLOURS,
+            "status": status,
+            "mine": mine,
+            "browsed_theme": theme,
+            "columns": columns,
+            "columns_html": columns_html,
+            "page_obj": page_obj,
+            "page_query": urlencode({**filters, "theme": theme.pk}) if theme else "",
+            "all_themes_url": request.path + (f"?{urlencode(filters)}" if filters else ""),
+            "chart": chart,
+            "chart_html": chart_html[0] if chart_html else "",
         },
     )
 
@@ -77,13 +192,16 @@ def _detail_context(
     my_endorsements = selectors.list_my_endorsements(priority=priority, user=user)
     endorsed_ids = {e.organisation_id for e in my_endorsements}
     open_organisations = [o for o in representing if o.pk not in endorsed_ids]
-    can_endorse = bool(open_organisations) and may_endorse(user, priority)
+    can_endorse = bool(open_organisations) and may_endorse(
+        user, priority, representing=representing
+    )
     if can_endorse and endorse_form is None:
         endorse_form = EndorseForm(
             organisations=endorsing_organisations_for(user).exclude(pk__in=endorsed_ids)
         )
     staff = bool(roles_of(user) & {Role.STAFF, Role.ADMIN})
-    can_update = may_post_progress_update(user, priority)
+    champions = selectors.list_champions(priority=priority, user=user)
+    can_update = may_post_progress_update(user, priority, champions=champions)
     if can_update and update_form is None:
         update_form = ProgressUpdateForm(
             organisations=progress_organisations_for(user, priority), staff=staff
@@ -91,7 +209,7 @@ def _detail_context(
     community_counts = selectors.endorsements_by_community(priority)
     return {
         "priority": priority,
-        "champions": selectors.list_visible_champions(priority=priority, user=user),
+        "champions": [c for c in champions if c.visible_to_reader],
         "community_counts": community_counts,
         "endorsement_total": sum(n for _label, n in community_counts),
         "my_endorsements": my_endorsements,

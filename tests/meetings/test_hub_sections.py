@@ -76,4 +76,5 @@ def test_an_organisation_page_lists_the_sessions_its_people_attended(member, org
         .content.decode()
     )
     assert "Members meeting in Beit Jala" in page
+    assert f'<a href="{held.get_absolute_url()}">{held}</a>' in page
     assert "A session nobody came to" not in page

@@ -37,14 +37,15 @@ def _populate(session: StrategicSession, size: int, viewer: User) -> None:
             join_round_table(round_table=table, registration=mine, actor=viewer)
 
 
-# Every page pays 4 queries before the view runs: the login session, the user, and the two
-# queries behind the roles (groups, active membership), cached for the request after that.
-BEFORE_THE_VIEW = 4
-# The list: upcoming sessions and past ones, each with counts and my status in one query.
-SESSION_LIST = BEFORE_THE_VIEW + 2
-# The detail: the session, my registration, balance by community and by organisation, the
-# registrations a representative manages, round tables with counts, and their facilitators.
-SESSION_DETAIL = BEFORE_THE_VIEW + 7 + 2  # + notes: published summaries, open actions
+# Every page pays 3 queries before the view runs: the login session, the user, and what decides
+# their roles (groups, active membership: one statement), cached for the request after that.
+BEFORE_THE_VIEW = 3
+# The list: every session with my status, seat counts on the upcoming ones, in one query.
+SESSION_LIST = BEFORE_THE_VIEW + 1
+# The detail: the session, my registration, the balance (by organisation; the communities are
+# summed from it), the registrations a representative manages, round tables with counts, and
+# their facilitators.
+SESSION_DETAIL = BEFORE_THE_VIEW + 6 + 2  # + notes: latest summaries by table, open actions
 # A round table with its session, its facilitators, its participants and my registration;
 # staff also get the list of registrants not yet seated, for the "assign" form.
 ROUND_TABLE = {"member": BEFORE_THE_VIEW + 4, "staff": BEFORE_THE_VIEW + 5}

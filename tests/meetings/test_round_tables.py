@@ -8,6 +8,7 @@ from meetings.models import RoundTable, RoundTableParticipant, StrategicSession
 from meetings.services import cancel_registration, join_round_table
 from tests.conftest import login_client
 from tests.meetings.factories import RoundTableFactory, SessionFactory, member_of, register
+from tests.meetings.notes.conftest import make_note
 
 
 @pytest.fixture
@@ -194,3 +195,17 @@ def test_no_joining_once_the_session_is_over(member, table) -> None:
     table.session.save()
     page = login_client(member).get(reverse("meetings:round_table_detail", args=[table.pk]))
     assert "Join this round table" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_table_page_lists_its_notes_with_the_start_of_each_summary(member, table) -> None:
+    make_note(table, None, "published", summary="**Wells** first, then springs.")
+    make_note(table, None, "draft", summary="Not shared yet.")
+    page = (
+        login_client(member)
+        .get(reverse("meetings:round_table_detail", args=[table.pk]))
+        .content.decode()
+    )
+    assert "Wells first, then springs." in page  # plain text, no Markdown syntax
+    assert "Not shared yet." not in page  # a draft is for the table's writers and staff
+    assert "fullword" not in page  # never the full record

@@ -287,3 +287,19 @@ def test_the_agenda_is_rendered_markdown_without_scripts(member) -> None:
     assert "<h2>Morning</h2>" in page
     assert 'rel="noopener noreferrer nofollow"' in page
     assert "<script>alert(1)</script>" not in page
+
+
+@pytest.mark.django_db
+def test_the_list_orders_sessions_and_counts_seats_of_upcoming_ones(member, organisation) -> None:
+    later = SessionFactory(title="Later session", starts_at=in_days(60), capacity=1)
+    sooner = SessionFactory(title="Sooner session", starts_at=in_days(20), capacity=1)
+    register(later, member)
+    register(later, member_of(organisation))  # waits: one seat only
+    older = SessionFactory(title="Older history", starts_at=in_days(-90), status=S.HELD)
+    newer = SessionFactory(title="Newer history", starts_at=in_days(-30), status=S.HELD)
+    page = login_client(member).get(reverse("meetings:session_list")).content.decode()
+    titles = [sooner.title, later.title, newer.title, older.title]
+    assert [page.index(title) for title in titles] == sorted(page.index(t) for t in titles)
+    assert "1 of 1 seat taken" in page and "1 waiting" in page
+    assert "0 of 1 seats taken" in page  # the sooner session, nobody yet
+    assert "You are registered" in page

@@ -178,3 +178,23 @@ def test_a_logo_is_served_as_a_picture_whatever_its_upload_name(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/")
     assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_organisation_changelist_pages_by_fifty_with_djangos_action_checkboxes(
+    admin_user,
+) -> None:
+    from django.contrib import admin
+    from django.contrib.admin.options import ModelAdmin
+
+    OrganisationFactory.create_batch(54)
+    awkward = OrganisationFactory(name_en='Tom & "Jerry" <b>')
+    response = login_client(admin_user).get(reverse("admin:members_organisation_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('name="_selected_action"') == 50
+    assert 'id="action-toggle"' in html
+    organisation_admin = admin.site._registry[Organisation]
+    assert organisation_admin.action_checkbox(awkward) == ModelAdmin.action_checkbox(
+        organisation_admin, awkward
+    )

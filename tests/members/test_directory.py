@@ -175,3 +175,85 @@ def test_organisation_page_queries_do_not_grow_with_its_people(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def _blank_lines_dropped(html: str) -> str:
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"q": 'x "<y>', "country": 'Pal"estine', "status": "zz"}])
+def test_filter_form_writes_the_markup_of_djangos_widget_templates(data) -> None:
+    from django import forms
+
+    from members.forms import DirectoryFilterForm
+
+    def form() -> DirectoryFilterForm:
+        bound = DirectoryFilterForm(
+            data, sectors=[("education", "Education & <b>")], countries=["Israel", 'Pal"estine']
+        )
+        if bound.is_bound:
+            bound.is_valid()  # errors add aria-invalid and aria-describedby
+        return bound
+
+    ours, djangos = form(), form()
+    for name, field in djangos.fields.items():
+        template_widget = (
+            forms.TextInput(attrs=field.widget.attrs)
+            if name == "q"
+            else forms.Select(attrs=field.widget.attrs, choices=field.choices)
+        )
+        template_widget.input_type = getattr(field.widget, "input_type", None)
+        field.widget = template_widget
+    for name in ours.fields:
+        # The option template ends with a newline: the same markup, less blank lines.
+        assert str(ours[name]) == _blank_lines_dropped(str(djangos[name])), name
+    assert 'type="search"' in str(ours["q"])
+
+
+@pytest.mark.django_db
+def test_cards_show_place_sectors_status_and_logo(member, network) -> None:
+    dialogue = Sector.objects.update_or_create(
+        slug="dialogue", defaults={"name_en": "Dialogue", "name_ar": "حوار"}
+    )[0]
+    network["kesher"].sectors.add(dialogue)
+    Organisation.objects.filter(pk=network["kesher"].pk).update(logo="organisations/kesher.png")
+    html = _names(member)
+    kesher_card = html[html.index("Kesher Classrooms") - 600 : html.index("Olive Branch")]
+    assert reverse("members:organisation_logo", args=["kesher"]) in kesher_card
+    assert "Israeli · Tel Aviv-Yafo, Israel" in kesher_card
+    # Sectors in the order of their English names, as before.
+    assert kesher_card.index(">Dialogue<") < kesher_card.index(">Education<")
+    jericho = html[html.index("Jericho Green") - 800 : html.index("Kesher Classrooms") - 600]
+    assert 'aria-hidden="true">J</span>' in jericho  # no logo: the initial
+    assert "Lapsed" in jericho
+    assert reverse("members:organisation", args=["jericho-oasis"]) in jericho
+    arabic = login_client(member).get("/ar/directory/").content.decode()
+    assert ">حوار<" in arabic
+
+
+@pytest.mark.django_db
+def test_long_descriptions_are_cut_at_thirty_words(member, network) -> None:
+    words = [f"word{n}" for n in range(40)]
+    Organisation.objects.filter(pk=network["kesher"].pk).update(description=" ".join(words))
+    html = _names(member)
+    assert " ".join(words[:30]) + " …" in html
+    assert "word30" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "sees_hidden"), [("member", False), ("staff", True)])
+def test_count_and_country_filter_follow_what_the_viewer_may_see(
+    request: pytest.FixtureRequest, network, persona: str, sees_hidden: bool
+) -> None:
+    OrganisationFactory(country="Cyprus", visibility=Organisation.Visibility.HIDDEN)
+    OrganisationFactory(country="")  # counted, but no empty choice in the country filter
+    client = login_client(request.getfixturevalue(persona))
+    html = client.get(reverse("members:directory")).content.decode()
+    listed = Organisation.objects.filter(visibility=Organisation.Visibility.LISTED).count()
+    assert f"{listed + sees_hidden} organisations" in html
+    assert ('<option value="Cyprus">' in html) is sees_hidden
+    assert '<option value="Israel">' in html and '<option value="Palestine">' in html
+    # Filtered, the count is of the matches.
+    filtered = client.get(reverse("members:directory"), {"country": "Palestine"})
+    assert "1 organisation" in filtered.content.decode()

@@ -2,9 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from django.urls import reverse
 
 from members.models import Organisation
 from members.permissions import ADMIN_GROUP, STAFF_GROUP, Action, may
+from members.services import set_staff_roles
+from tests.conftest import login_client
 from tests.factories import MembershipFactory, OrganisationFactory
 
 A = Action
@@ -69,3 +72,26 @@ def test_role_groups_exist_with_admin_permissions() -> None:
 def test_staff_role_gives_admin_site_access(staff, member) -> None:
     assert staff.is_staff
     assert not member.is_staff
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_viewers_roles_in_one_query(member, django_assert_num_queries) -> None:
+    client = login_client(member)
+    client.get(reverse("members:privacy"))
+    # The session, the user, and the roles (groups and membership in one statement).
+    with django_assert_num_queries(3):
+        assert client.get(reverse("members:privacy")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_roles_are_read_afresh_on_every_request(member, organisation, staff) -> None:
+    member_client, staff_client = login_client(member), login_client(staff)
+    assert member_client.get(reverse("members:directory")).status_code == 200
+    assert staff_client.get(reverse("admin:index")).status_code == 200
+
+    organisation.status = Organisation.Status.LAPSED
+    organisation.save(update_fields=["status"])
+    set_staff_roles(user=staff, roles=set())
+
+    assert member_client.get(reverse("members:directory")).status_code == 403
+    assert staff_client.get(reverse("admin:index")).status_code == 302

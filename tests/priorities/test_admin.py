@@ -313,3 +313,34 @@ def test_themes_are_curated_in_the_admin_too(admin_user: User) -> None:
     response = login_client(admin_user).get(reverse("admin:priorities_theme_changelist"))
     assert response.status_code == 200
     assert Theme.objects.filter(is_active=True).count() >= 4  # the four 2025 themes ship as data
+
+
+@pytest.mark.django_db
+def test_a_theme_s_priorities_stay_on_one_page_for_drag_and_drop(admin_user: User) -> None:
+    theme = ThemeFactory()
+    Priority.objects.bulk_create(
+        Priority(theme=theme, title_en=f"Bulk {n}", summary_en="S", slug=f"bulk-{n}", rank=n)
+        for n in range(1, 62)
+    )
+    client = login_client(admin_user)
+    whole = client.get(reverse(CHANGELIST)).context["cl"]
+    assert len(whole.result_list) == 50  # the unsortable whole list pages at 50
+    one_theme = client.get(reverse(CHANGELIST), {"theme__id__exact": theme.pk}).context["cl"]
+    assert len(one_theme.result_list) == 61
+    assert not one_theme.multi_page
+
+
+@pytest.mark.django_db
+def test_the_changelist_checkbox_is_django_s_own(admin_user: User) -> None:
+    from django import forms
+
+    priority = PriorityFactory(title_en="A & B")
+    response = login_client(admin_user).get(reverse(CHANGELIST))
+    expected = forms.CheckboxInput(
+        {"class": "action-select", "aria-label": f"Select this object for an action - {priority}"},
+        lambda value: False,
+    ).render(ACTION_CHECKBOX_NAME, str(priority.pk))
+    html = response.content.decode()
+    assert expected in html
+    assert f'href="{reverse("admin:priorities_priority_change", args=[priority.pk])}"' in html
+    assert "move_to_" not in html

@@ -257,7 +257,7 @@ def test_the_board_counts_only_active_endorsements(member: User, priority: Prior
         organisation=OrganisationFactory(status=Organisation.Status.FORMER),
     )
     response = login_client(member).get(reverse("priorities:board"))
-    (shown,) = [p for _theme, items in response.context["columns"] for p in items]
+    (shown,) = [p for column in response.context["columns"] for p in column.priorities]
     assert shown.endorsement_count == 1
 
 

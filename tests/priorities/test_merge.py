@@ -65,7 +65,7 @@ def test_a_merged_priority_leaves_the_board(member: User, pair: tuple[Priority, 
     survivor, duplicate = pair
     services.merge_priorities(survivor=survivor, duplicates=[duplicate])
     response = login_client(member).get(reverse("priorities:board"))
-    shown = [p.pk for _theme, items in response.context["columns"] for p in items]
+    shown = [p.pk for column in response.context["columns"] for p in column.priorities]
     assert shown == [survivor.pk]
 
 

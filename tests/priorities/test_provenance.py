@@ -1,11 +1,14 @@
 """Provenance: a reader sees where a priority came from, but only what they may open."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings.models import RoundTableNote, StrategicSession
-from members.models import User
+from meetings.models import NoteRecommendation, RoundTable, RoundTableNote, StrategicSession
+from members.models import Organisation, User
 from tests.conftest import login_client
+from tests.factories import MembershipFactory, UserFactory
 from tests.priorities.factories import (
     NoteFactory,
     PriorityFactory,
@@ -100,3 +103,37 @@ def test_visible_sources_link_to_their_pages(member: User, sourced) -> None:
     client = login_client(member)
     for url in [url for _s, url in provenance.sessions] + [table.url]:
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_recommendations_show_only_from_notes_the_reader_may_read(
+    member: User, staff: User, organisation: Organisation, sourced
+) -> None:
+    table = sourced.source_round_tables.get(topic="Trauma healing table")
+    rapporteur = MembershipFactory(
+        organisation=organisation, user=UserFactory(email="rapporteur@example.org")
+    ).user
+    RoundTable.objects.filter(pk=table.pk).update(rapporteur=rapporteur)
+    client = login_client(member)
+    client.get(sourced.get_absolute_url())  # warm the session
+    with CaptureQueriesContext(connection) as without:
+        client.get(sourced.get_absolute_url())
+    shared = NoteRecommendation.objects.create(
+        note=table.notes.get(status=STATUS.PUBLISHED), text="Shared recommendation"
+    )
+    drafted = NoteRecommendation.objects.create(
+        note=table.notes.get(status=STATUS.DRAFT), text="Drafted recommendation"
+    )
+    sourced.source_recommendations.add(shared, drafted)
+    with CaptureQueriesContext(connection) as with_them:
+        html = client.get(sourced.get_absolute_url()).content.decode()
+    assert len(with_them) == len(without)  # their notes, tables and sessions come along
+    assert "Shared recommendation" in html
+    assert f"(Trauma healing table, {table.session.quarter_label})" in html
+    assert f'href="{reverse("meetings:note_detail", args=[shared.note_id])}"' in html
+    assert "Drafted recommendation" not in html
+    # The table's rapporteur writes its notes, drafts too; staff read every note.
+    for reader in (rapporteur, staff):
+        html = login_client(reader).get(sourced.get_absolute_url()).content.decode()
+        assert "Shared recommendation" in html
+        assert "Drafted recommendation" in html

@@ -9,7 +9,8 @@ way (a service, the admin, a bulk update, a rollback) is a new key; nothing is e
 invalidated, and what a viewer may not see never reaches the values, so it cannot reach the key
 or the HTML. A per-person value (such as "endorsed by my organisation") is simply one of them.
 
-Used by the priorities board and the session page (their sections were most of their time).
+Used by the priorities board, the session page and the round-table page (their sections were
+most of their time).
 When the cache is unreachable the fragment is rendered, not refused: the page is slower, not down.
 """
 

@@ -4,8 +4,8 @@ stored (generated) columns and for vectors computed at query time."""
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
-from django.db.models import Func, TextField
+from django.contrib.postgres.search import SearchQueryField, SearchVector, SearchVectorField
+from django.db.models import BooleanField, Expression, Func, TextField
 
 # 'simple' does not stem, so Arabic and Hebrew words match as written; 'english' stems English
 # words ("sharing" finds "share"). A document holds both and a query asks both.
@@ -39,13 +39,61 @@ class SearchDocument(Func):
         return compiler.compile(document.resolve_expression(compiler.query))
 
 
-def search_terms(query: str) -> SearchQuery:
+class SearchTerms(Expression):
+    """A web-search-style query (quotes, OR, -word) asked in every configuration of CONFIGS:
+    websearch_to_tsquery('simple', …) || websearch_to_tsquery('english', …) (PostgreSQL only).
+
+    One leaf expression, not a tree of SearchQuery objects: a search names its terms once per
+    document it matches, and Django copies every node of an expression each time it is used.
+    """
+
+    output_field = SearchQueryField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query = query
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
+        # The configurations are this module's constants, so they are written into the SQL.
+        terms = [f"websearch_to_tsquery('{config}'::regconfig, %s)" for config in CONFIGS]
+        return f"({' || '.join(terms)})", [self.query] * len(CONFIGS)
+
+
+def search_terms(query: str) -> SearchTerms:
     """A web-search-style query (quotes, OR, -word) asked in every configuration of CONFIGS."""
-    terms = [SearchQuery(query, config=config, search_type="websearch") for config in CONFIGS]
-    combined = terms[0]
-    for term in terms[1:]:
-        combined = combined | term
-    return combined
+    return SearchTerms(query)
+
+
+class QueryWords(Expression):
+    """The distinct words (lexemes) of a query's text in every configuration of CONFIGS, as a
+    text array: what tsvector_to_array(SearchDocument(query)) gives, as one leaf expression."""
+
+    output_field = ArrayField(TextField())
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query = query
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
+        vectors = [f"to_tsvector('{config}'::regconfig, %s)" for config in CONFIGS]
+        return f"tsvector_to_array({' || '.join(vectors)})", [self.query] * len(CONFIGS)
+
+
+class Matches(Func):
+    """`document @@ terms`: whether a search vector matches a query, as a boolean expression
+    (for filter(), Q() and When())."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class Overlaps(Func):
+    """`left && right`: whether two arrays share an element, as a boolean expression."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " && "
+    output_field = BooleanField()
 
 
 class Lexemes(Func):

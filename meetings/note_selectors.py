@@ -19,7 +19,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
     Window,
 )
@@ -28,7 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from alliance.search import Lexemes, SearchDocument, search_terms
+from alliance.search import Lexemes, Matches, Overlaps, QueryWords, search_terms
 from meetings.models import (
     NoteAction,
     NoteKeyPoint,
@@ -84,38 +83,43 @@ def _search(notes: QuerySet[RoundTableNote], query: str) -> QuerySet[RoundTableN
     if connection.vendor == "postgresql":
         terms = search_terms(query)
         # A note's summary and its table's topic are one document, so "water funding" finds a
-        # note of the water table whose summary speaks of funding. The topic's vector is built
-        # per note only for tables whose topic has a word of the query (600-odd topics, cheap
-        # to test per search): for every other note, summary and topic match exactly as the
-        # summary alone, which is stored.
-        worded_tables = (
-            RoundTable.objects.alias(words=Lexemes(SearchDocument("topic")))
-            .filter(words__overlap=Lexemes(SearchDocument(Value(query))))
-            .values("pk")
-        )
-        notes = notes.alias(
-            shared_document=CombinedExpression(
-                F("search_summary"),
-                "||",
-                SearchDocument("round_table__topic"),
-                output_field=SearchVectorField(),
-            )
+        # note of the water table whose summary speaks of funding. The two stored documents
+        # are joined only for the notes of tables whose topic has a word of the query (found
+        # once per search from the tables' stored documents): for every other note, summary
+        # and topic match exactly as the summary alone.
+        worded_tables = RoundTable.objects.filter(
+            Overlaps(Lexemes("search_topic"), QueryWords(query))
+        ).values("pk")
+        summary_and_topic = CombinedExpression(
+            F("search_summary"),
+            "||",
+            F("round_table__search_topic"),
+            output_field=SearchVectorField(),
         )
         summary_and_topic_match = Case(
-            When(round_table_id__in=worded_tables, then=Q(shared_document=terms)),
-            default=Q(search_summary=terms),
+            When(round_table_id__in=worded_tables, then=Matches(summary_and_topic, terms)),
+            default=Matches("search_summary", terms),
             output_field=BooleanField(),
         )
-        shared_match = (
-            Q(summary_and_topic_match)
-            | Q(pk__in=NoteKeyPoint.objects.filter(search_document=terms).values("note_id"))
-            | Q(pk__in=NoteRecommendation.objects.filter(search_document=terms).values("note_id"))
-            | Q(pk__in=NoteAction.objects.filter(search_document=terms).values("note_id"))
-        )
+        # The notes with a matching key point, recommendation or action: one set, found
+        # through the items' GIN indexes and probed once per note. (order_by(): the items'
+        # default orderings would join the notes in each part.)
+        item_notes = [
+            items.objects.filter(Matches("search_document", terms)).order_by().values("note_id")
+            for items in (NoteKeyPoint, NoteRecommendation, NoteAction)
+        ]
+        item_notes = item_notes[0].union(*item_notes[1:], all=True)
+        # The summary is matched row by row, within the visibility filter: with the note's
+        # row read anyway, that costs less than a GIN index scan of the summaries (which
+        # reads most of the notes' pages again for a common word). Keep the CASE, which
+        # refers to the table: were every branch of the OR about the note alone, PostgreSQL
+        # would test them all (the full record too, TOASTed) on every note before asking
+        # whether the reader may read its full record.
+        shared_match = Q(pk__in=item_notes) | Q(summary_and_topic_match)
         # Whether the reader may read the record is asked before its (larger, TOASTed) vector
         # is read: PostgreSQL evaluates the AND in this order (Q(a=, b=) would sort them).
         return notes.filter(
-            shared_match | (Q(reader_has_full_record=True) & Q(search_record=terms))
+            shared_match | (Q(reader_has_full_record=True) & Q(Matches("search_record", terms)))
         )
     shared_match = (
         Q(summary__icontains=query)

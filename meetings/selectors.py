@@ -13,15 +13,13 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -31,10 +29,11 @@ from meetings.models import (
     CalendarFeed,
     Registration,
     RoundTable,
+    RoundTableNote,
     RoundTableParticipant,
     StrategicSession,
 )
-from meetings.permissions import is_session_staff, may_review_notes
+from meetings.permissions import is_session_staff, may_review_notes, readable_notes_for
 from members.models import Organisation, User
 
 Status = StrategicSession.Status
@@ -151,21 +150,52 @@ def list_registrations(*, session: StrategicSession) -> QuerySet[Registration]:
     )
 
 
-def list_registrations_managed_by(
-    *, session: StrategicSession, user: User
-) -> QuerySet[Registration]:
-    """Registrations in organisations the person represents (a representative's view)."""
+@dataclass(frozen=True)
+class SessionRegistrations:
+    """The viewer's own current registration for a session, and their colleagues' (for a
+    representative)."""
+
+    mine: Registration | None
+    colleagues: list[Registration]
+
+
+def get_session_registrations_for(*, session: StrategicSession, user: User) -> SessionRegistrations:
+    """The person's current registration for the session and the current registrations in the
+    organisations they represent, colleagues in organisation and name order (2 queries).
+
+    Only what the session page shows of them is read: names, status, attendance, and what the
+    waitlist position is counted from. Two queries, not one with "mine OR my organisations'":
+    PostgreSQL cannot estimate that OR and joined every person and organisation to find a row.
+    """
     from members.models import Membership
 
+    shown = (
+        Registration.objects.filter(session=session)
+        .filter(_ACTIVE)
+        .select_related("user", "organisation")
+        .only(
+            "session_id",
+            "status",
+            "attended",
+            "created_at",
+            "user__full_name",
+            "organisation__name_en",
+            "organisation__name_ar",
+            "organisation__name_he",
+        )
+    )
+    # At most one: a person holds one current registration a session (a constraint). Unordered:
+    # the model's default order (by session) would join the sessions table to sort one row.
+    mine = list(shown.filter(user=user).order_by())
     represented = Membership.objects.filter(user=user, role=Membership.Role.REPRESENTATIVE).values(
         "organisation_id"
     )
-    return (
-        Registration.objects.filter(session=session, organisation_id__in=represented)
-        .filter(_ACTIVE)
-        .select_related("user", "organisation")
+    colleagues = (
+        shown.filter(organisation_id__in=represented)
+        .exclude(user=user)
         .order_by("organisation__name_en", "user__full_name", "pk")
     )
+    return SessionRegistrations(mine=mine[0] if mine else None, colleagues=list(colleagues))
 
 
 def list_attendance_checklist(*, session: StrategicSession) -> QuerySet[Registration]:
@@ -177,12 +207,28 @@ def list_attendance_checklist(*, session: StrategicSession) -> QuerySet[Registra
     )
 
 
-def list_round_tables(*, session: StrategicSession, user: User) -> QuerySet[RoundTable]:
-    """The session's round tables with participant counts, facilitators and the viewer's seat."""
+@dataclass(frozen=True)
+class RoundTableRow:
+    """A round table as the session page lists it."""
+
+    pk: int
+    topic: str
+    language: str
+    room: str
+    capacity: int | None
+    participant_count: int
+    is_mine: bool
+    facilitators: tuple[str, ...]
+
+
+def list_round_table_rows(*, session: StrategicSession, user: User) -> list[RoundTableRow]:
+    """The session's round tables by topic, with participant counts, the viewer's seat, the
+    language's name and the facilitators' names (1 query).
+
+    Plain rows, not model instances: neither the (Markdown) description nor whole user rows
+    are read, and the page does not look anything up per table.
+    """
     mine = RoundTableParticipant.objects.filter(round_table=OuterRef("pk"), registration__user=user)
-    # The session page shows a table's topic, seats, language, room and facilitators' names:
-    # neither the (Markdown) description nor whole user rows.
-    facilitators = User.objects.only("pk", "full_name").order_by("full_name")
     # A correlated count per table (on the round-table index), not a join of every seat of the
     # network grouped by table: the join read all 32,000 seats at ten times the network.
     seats = (
@@ -192,30 +238,96 @@ def list_round_tables(*, session: StrategicSession, user: User) -> QuerySet[Roun
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
+    # One row a table and facilitator (the facilitators joined, a table without any once):
+    # their names come in the same query rather than a second one.
+    rows = (
         RoundTable.objects.filter(session=session)
-        .defer("description")
-        .prefetch_related(Prefetch("facilitators", queryset=facilitators))
         .annotate(participant_count=Coalesce(Subquery(seats), 0), is_mine=Exists(mine))
-        .order_by("topic", "pk")
+        .order_by("topic", "pk", "facilitators__full_name", "facilitators__pk")
+        .values_list(
+            "pk",
+            "topic",
+            "language",
+            "room",
+            "capacity",
+            "participant_count",
+            "is_mine",
+            "facilitators__full_name",
+        )
     )
+    # What get_language_display() would say, translated once a page rather than once a table.
+    languages = {
+        code: str(name) for code, name in RoundTable._meta.get_field("language").flatchoices
+    }
+    tables = []
+    for (pk, topic, language, room, capacity, count, is_mine), group in groupby(
+        rows, key=lambda row: row[:7]
+    ):
+        tables.append(
+            RoundTableRow(
+                pk=pk,
+                topic=topic,
+                language=languages.get(language, language),
+                room=room,
+                capacity=capacity,
+                participant_count=count,
+                is_mine=is_mine,
+                facilitators=tuple(row[7] for row in group if row[7] is not None),
+            )
+        )
+    return tables
 
 
-def list_round_table_participants(*, round_table: RoundTable) -> QuerySet[RoundTableParticipant]:
-    """Who sits at the table, with their organisations (names only: the page shows no more)."""
-    return (
+@dataclass(frozen=True)
+class Seat:
+    """Who sits at a round table, as its page shows them."""
+
+    participant_id: int
+    user_id: int
+    full_name: str
+    organisation: str
+
+
+def list_round_table_seats(*, round_table: RoundTable) -> list[Seat]:
+    """Who sits at the table, by name, with their organisation's name in the reader's language
+    (1 query; plain rows: at fifty seats, model instances were a third of the page)."""
+    rows = (
         RoundTableParticipant.objects.filter(round_table=round_table)
-        .select_related("registration__user", "registration__organisation")
-        .only(
-            "round_table_id",
+        .order_by("registration__user__full_name", "pk")
+        .values_list(
+            "pk",
             "registration__user_id",
             "registration__user__full_name",
             "registration__organisation__name_en",
             "registration__organisation__name_ar",
             "registration__organisation__name_he",
         )
-        .order_by("registration__user__full_name", "pk")
     )
+    language = get_language()
+    return [
+        Seat(
+            participant_id=pk,
+            user_id=user_id,
+            full_name=full_name,
+            organisation=localized(
+                SimpleNamespace(name_en=name_en, name_ar=name_ar, name_he=name_he), "name", language
+            ),
+        )
+        for pk, user_id, full_name, name_en, name_ar, name_he in rows
+    ]
+
+
+def get_my_registration_status(*, session_id: int, user: User) -> str | None:
+    """The status of the person's current (not cancelled) registration for the session."""
+    # At most one row (a constraint); unordered, as .first() would sort by the model's default
+    # order (by session), which is a join.
+    statuses = (
+        Registration.objects.filter(session_id=session_id, user=user)
+        .filter(_ACTIVE)
+        .order_by()
+        .values_list("status", flat=True)
+    )
+    return next(iter(statuses), None)
 
 
 def list_unseated_registrations(*, round_table: RoundTable) -> QuerySet[Registration]:
@@ -253,38 +365,36 @@ class TableSummaries:
     more: int
 
 
-def list_latest_summaries_by_table(
-    *, user: User, session: StrategicSession, per_table: int = 3
+def _latest_summaries_by_table(
+    readable: QuerySet[RoundTableNote], session: StrategicSession, per_table: int
 ) -> list[TableSummaries]:
-    """The session's published summaries the reader may read, at most `per_table` of each
-    table (its latest), tables by topic (1 query).
-
-    The session page shows these as excerpts; a table's page lists all its notes. Only the
-    summary is read, never the full record.
-    """
-    latest_first = [F("published_at").desc(nulls_last=True), F("pk").desc()]
+    # Every published summary of the session is read (a few dozen at ten times the network)
+    # and the latest `per_table` of each table kept here: ranking them in SQL (a window
+    # function filtered in a wrapping query) cost more to build than the other rows to read.
     rows = (
-        note_selectors.list_session_summaries_for(user=user, session=session, with_items=False)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("round_table_id"), order_by=latest_first),
-            table_total=Window(Count("pk"), partition_by=F("round_table_id")),
+        readable.filter(round_table__session=session, status=RoundTableNote.Status.PUBLISHED)
+        .order_by(
+            "round_table__topic",
+            "round_table_id",
+            F("published_at").desc(nulls_last=True),
+            F("pk").desc(),
         )
-        .filter(rank__lte=per_table)
-        .order_by("round_table__topic", "round_table_id", "rank")
-        .values_list(
-            "round_table_id", "round_table__topic", "table_total", "pk", "created_at", "summary"
-        )
+        .values_list("round_table_id", "round_table__topic", "pk", "created_at", "summary")
     )
     tables = []
-    for (table_id, topic, total), group in groupby(rows, key=lambda row: row[:3]):
+    for (table_id, topic), group in groupby(rows, key=lambda row: row[:2]):
+        table_rows = list(group)
         notes = tuple(
             # The day as the reader's clock has it, like the rest of the page.
             SummaryExcerpt(note_id=pk, created_on=timezone.localdate(created), summary=summary)
-            for _table, _topic, _total, pk, created, summary in group
+            for _table, _topic, pk, created, summary in table_rows[:per_table]
         )
         tables.append(
             TableSummaries(
-                round_table_id=table_id, topic=topic, notes=notes, more=total - len(notes)
+                round_table_id=table_id,
+                topic=topic,
+                notes=notes,
+                more=len(table_rows) - len(notes),
             )
         )
     return tables
@@ -301,19 +411,34 @@ class OpenActionRow:
     due_on: datetime.date | None
 
 
-def list_open_action_rows(*, user: User, session: StrategicSession) -> list[OpenActionRow]:
-    """The previous held session's open actions the reader may read (1 query); the
-    organisation is named only where it is listed or the reader reviews notes."""
-    show_every_organisation = may_review_notes(user)
-    rows = note_selectors.list_open_actions_for(user=user, session=session).values_list(
-        "note_id",
-        "description",
-        "note__round_table__topic",
-        "due_on",
-        "organisation__name_en",
-        "organisation__name_ar",
-        "organisation__name_he",
-        "organisation__visibility",
+def _open_action_rows(
+    readable: QuerySet[RoundTableNote], session: StrategicSession, *, show_every_organisation: bool
+) -> list[OpenActionRow]:
+    # The open actions note_selectors.list_open_actions_for() lists, read as plain values
+    # through their notes: the readable notes joined to their actions. Actions whose note is in
+    # a subquery of readable notes cost half as much again to build (Django copies and
+    # relabels the visibility rule's whole query) and to plan.
+    previous = (
+        StrategicSession.objects.filter(starts_at__lt=session.starts_at, status=Status.HELD)
+        .order_by("-starts_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        readable.filter(round_table__session=Subquery(previous), status__in=note_selectors.SHARED)
+        # One filter() call, so that both conditions are on the same join to the actions (an
+        # inner join: a note without actions gives no row).
+        .filter(actions__pk__isnull=False, actions__done_at__isnull=True)
+        .order_by(F("actions__due_on").asc(nulls_last=True), "actions__pk")
+        .values_list(
+            "pk",
+            "actions__description",
+            "round_table__topic",
+            "actions__due_on",
+            "actions__organisation__name_en",
+            "actions__organisation__name_ar",
+            "actions__organisation__name_he",
+            "actions__organisation__visibility",
+        )
     )
     language = get_language()
     actions = []
@@ -332,6 +457,76 @@ def list_open_action_rows(*, user: User, session: StrategicSession) -> list[Open
             )
         )
     return actions
+
+
+@dataclass(frozen=True)
+class SessionNotes:
+    """What the session page shows of the notes: its tables' latest summaries and the previous
+    session's open actions."""
+
+    tables: list[TableSummaries]
+    open_actions: list[OpenActionRow]
+
+
+def get_session_notes_for(
+    *, user: User, session: StrategicSession, per_table: int = 3
+) -> SessionNotes:
+    """The session's published summaries the reader may read, at most `per_table` of each
+    table (its latest), tables by topic; and the open actions of the previous held session's
+    shared notes the reader may read, soonest due first, each organisation named only where it
+    is listed or the reader reviews notes (2 queries).
+
+    Both start from one readable_notes_for(): building the visibility rule (its Q objects and
+    subqueries) costs most of a millisecond, once a request rather than once a query. The page
+    shows the summaries as excerpts (a table's page lists all its notes): only the summary is
+    read, never the full record.
+    """
+    readable = readable_notes_for(user)
+    return SessionNotes(
+        tables=_latest_summaries_by_table(readable, session, per_table),
+        open_actions=_open_action_rows(
+            readable, session, show_every_organisation=may_review_notes(user)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class TableNote:
+    """One note of a round table, as the table's page lists it."""
+
+    note_id: int
+    created_on: datetime.date
+    status: str
+    status_label: str
+    staff_only: bool
+    summary: str
+
+
+def list_table_notes_for(*, user: User, round_table: RoundTable) -> list[TableNote]:
+    """The table's notes the reader may read, latest first, as plain values (1 query).
+
+    The list shows each note's date, status and the start of its summary (the layer every
+    reader of a readable note may see): never the full record.
+    """
+    statuses = {value: str(label) for value, label in RoundTableNote.Status.choices}
+    rows = (
+        readable_notes_for(user)
+        .filter(round_table=round_table)
+        .order_by("-created_at", "pk")
+        .values_list("pk", "created_at", "status", "staff_only", "summary")
+    )
+    return [
+        TableNote(
+            note_id=pk,
+            # The day as the reader's clock has it: the values, not the page, carry the time zone.
+            created_on=timezone.localdate(created_at),
+            status=status,
+            status_label=statuses.get(status, status),
+            staff_only=staff_only,
+            summary=summary,
+        )
+        for pk, created_at, status, staff_only, summary in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from alliance.fragments import render_fragment, render_fragments
 from meetings import selectors, services
 from meetings.calendar import feed_ics, session_ics
 from meetings.charts import balance_chart
@@ -33,6 +34,7 @@ from meetings.permissions import (
     may_see_join_link,
     may_see_needs,
     may_see_round_table_participants,
+    may_write_notes_for_table,
     registrable_memberships,
 )
 from members.decorators import require_action
@@ -94,16 +96,37 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session: when and where, agenda, my registration, round tables, participation balance."""
     session = get_session_for_user(request.user, pk)
     staff = is_session_staff(request.user)
-    registration = selectors.get_my_registration(session=session, user=request.user)
+    registrations = selectors.get_session_registrations_for(session=session, user=request.user)
+    registration = registrations.mine
     balance = selectors.get_participation_balance(session=session)
-    managed = list(selectors.list_registrations_managed_by(session=session, user=request.user))
+    chart = balance_chart(balance.by_community)
+    round_tables = selectors.list_round_table_rows(session=session, user=request.user)
+    notes = selectors.get_session_notes_for(user=request.user, session=session)
+    # Sections rendered once for every reader whose data is the same (alliance.fragments), in
+    # one cache round trip. Their data is what this reader may see (the notes they may read,
+    # whether they sit at a table), so it is their key.
+    round_tables_section, notes_section, balance_section = render_fragments(
+        [
+            ("meetings/includes/round_tables.html", {"round_tables": round_tables}),
+            (
+                "meetings/notes/_session_notes.html",
+                {
+                    "session_id": session.pk,
+                    "tables": notes.tables,
+                    "open_actions": notes.open_actions,
+                },
+            ),
+            ("meetings/includes/balance.html", {"balance": balance, "chart": chart}),
+        ]
+    )
     context = {
         "session": session,
         "registration": registration,
-        "managed_registrations": [r for r in managed if r.user_id != request.user.pk],
-        "round_tables": list(selectors.list_round_tables(session=session, user=request.user)),
+        "managed_registrations": registrations.colleagues,
         "balance": balance,
-        "chart": balance_chart(balance.by_community),
+        "round_tables_section": round_tables_section,
+        "notes_section": notes_section,
+        "balance_section": balance_section,
         "show_join_link": session.is_online
         and bool(session.join_url)
         and may_see_join_link(request.user, registration),
@@ -228,34 +251,42 @@ def round_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round table; who sits at it is shown to its participants and staff only."""
     round_table = get_round_table_for_user(request.user, pk)
     session = round_table.session
-    facilitators = list(round_table.facilitators.only("pk", "full_name").order_by("full_name"))
-    participants = list(selectors.list_round_table_participants(round_table=round_table))
-    my_seat = next((p for p in participants if p.registration.user_id == request.user.pk), None)
+    facilitators = list(
+        round_table.facilitators.order_by("full_name", "pk").values_list("pk", "full_name")
+    )
+    seats = selectors.list_round_table_seats(round_table=round_table)
+    my_seat = next((seat for seat in seats if seat.user_id == request.user.pk), None)
     staff = is_session_staff(request.user)
     may_see_people = may_see_round_table_participants(
         request.user,
         round_table,
         is_participant=my_seat is not None,
-        facilitator_ids={person.pk for person in facilitators},
+        facilitator_ids={person_id for person_id, _name in facilitators},
     )
-    registration = selectors.get_my_registration(session=session, user=request.user)
-    is_full = round_table.capacity is not None and len(participants) >= round_table.capacity
+    registration_status = selectors.get_my_registration_status(
+        session_id=session.pk, user=request.user
+    )
+    is_full = round_table.capacity is not None and len(seats) >= round_table.capacity
     context = {
         "round_table": round_table,
         "session": session,
-        "facilitators": facilitators,
-        "participants": participants if may_see_people else [],
-        "participant_count": len(participants),
+        "facilitators": [name for _person_id, name in facilitators],
+        "participants": seats if may_see_people else [],
+        "participant_count": len(seats),
         "may_see_people": may_see_people,
         "my_seat": my_seat,
         "may_join": my_seat is None
         and not is_full
-        and registration is not None
-        and registration.status == Registration.Status.CONFIRMED
+        and registration_status == Registration.Status.CONFIRMED
         and session.status not in (Status.HELD, Status.CANCELLED),
-        "registration": registration,
         "is_full": is_full,
         "is_staff": staff,
+        # The notes this reader may read, shared with every reader who may read the same.
+        "notes_section": render_fragment(
+            "meetings/notes/_round_table_notes.html",
+            {"notes": selectors.list_table_notes_for(user=request.user, round_table=round_table)},
+        ),
+        "may_write_notes": may_write_notes_for_table(request.user, round_table),
         "assign_form": (
             AssignParticipantForm(
                 registrations=selectors.list_unseated_registrations(round_table=round_table)

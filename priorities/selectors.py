@@ -1,16 +1,19 @@
 """Reads for the priorities app; each page's reads run in a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -58,13 +61,6 @@ def active_endorsement_count() -> Coalesce:
     )
 
 
-def organisations_of(user: User | AnonymousUser) -> QuerySet[Organisation]:
-    """The active organisations `user` belongs to, in any role."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user, status=Organisation.Status.ACTIVE)
-
-
 def list_active_themes() -> QuerySet[Theme]:
     """The themes shown on the board, in their order."""
     return Theme.objects.filter(is_active=True)
@@ -99,8 +95,9 @@ def _my_active_endorsements(user: User | AnonymousUser) -> QuerySet[Endorsement]
     """Active endorsements of the outer priority by organisations `user` belongs to."""
     if not user.is_authenticated:
         return Endorsement.objects.none()
-    # A join on the memberships rather than organisations_of() nested: the same rows (an
-    # active endorsement's organisation is active), one subquery fewer to build and plan.
+    # A join on the memberships rather than a subquery of the person's active organisations:
+    # the same rows (an active endorsement's organisation is active), one subquery fewer to
+    # build and plan.
     return Endorsement.objects.filter(
         ACTIVE_ENDORSEMENT, priority=OuterRef("pk"), organisation__memberships__user=user
     )
@@ -321,9 +318,14 @@ def list_timeline(*, priority: Priority, user: User | AnonymousUser) -> list[Pro
 
 def list_my_endorsements(*, priority: Priority, user: User | AnonymousUser) -> list[Endorsement]:
     """Active endorsements of this priority by organisations `user` belongs to."""
+    if not user.is_authenticated:
+        return []
+    # A join on the memberships rather than a subquery of the person's active organisations:
+    # the same rows (an active endorsement's organisation is active; a person has one
+    # membership of each), one subquery fewer to build.
     return list(
         Endorsement.objects.filter(
-            ACTIVE_ENDORSEMENT, priority=priority, organisation__in=organisations_of(user)
+            ACTIVE_ENDORSEMENT, priority=priority, organisation__memberships__user=user
         )
         .select_related("organisation")
         .order_by("organisation__name_en", "pk")
@@ -354,6 +356,9 @@ class ProvenanceRoundTable:
 class ProvenanceRecommendation:
     recommendation: NoteRecommendation
     url: str | None
+    # Where it was agreed: its note's round table and that table's session.
+    topic: str = ""
+    quarter_label: str = ""
 
 
 @dataclass
@@ -366,72 +371,128 @@ class Provenance:
         return bool(self.sessions or self.round_tables or self.recommendations)
 
 
-def _url_or_none(name: str, *args: object) -> str | None:
-    # The meetings pages may not exist yet (or under this name): then the item shows unlinked.
+def _urls(name: str) -> Callable[[int], str | None]:
+    """The address of the page `name` for an object's pk, from one reverse() however many.
+
+    The meetings pages take an integer pk, which the URL carries as it is. They may not exist
+    yet (or under this name): then the items show unlinked.
+    """
     try:
-        return reverse(name, args=args)
+        prefix, suffix = reverse(name, args=[999999999]).rsplit("999999999", 1)
     except NoReverseMatch:
+        return lambda pk: None
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
+def _visible_session_q(user: User | AnonymousUser, prefix: str = "") -> Q | None:
+    """The rule of meetings.permissions.may_see_session as a condition on a session reached
+    through `prefix`; None when `user` may see no session at all."""
+    if not may(user, Action.USE_HUB):
         return None
+    if is_session_staff(user):
+        return Q()
+    return ~Q(**{f"{prefix}status": StrategicSession.Status.DRAFT})
 
 
 def visible_sessions_for(user: User | AnonymousUser) -> QuerySet[StrategicSession]:
     """The sessions `user` may open."""
-    # The queryset form of meetings.permissions.may_see_session.
-    if not may(user, Action.USE_HUB):
+    visible = _visible_session_q(user)
+    if visible is None:
         return StrategicSession.objects.none()
-    if is_session_staff(user):
-        return StrategicSession.objects.all()
-    return StrategicSession.objects.exclude(status=StrategicSession.Status.DRAFT)
+    return StrategicSession.objects.filter(visible)
+
+
+# What the page shows of a session: its str() (quarter label and title) and its address.
+_SESSION_SHOWN = ("title", "year", "quarter", "sequence")
+# What it shows of a note, in the model's column order (RoundTableNote.from_db needs it).
+_NOTE_SHOWN = ["id", "round_table_id", "summary", "status"]
+# Where a note was taken, as a recommendation shows it (and when, to order them).
+_NOTE_PLACE = (
+    "round_table__topic",
+    *(f"round_table__session__{name}" for name in ("year", "quarter", "sequence", "starts_at")),
+)
 
 
 def get_provenance(*, priority: Priority, user: User | AnonymousUser) -> Provenance:
-    """Where a priority came from, limited to what `user` may see (five queries)."""
-    sessions_visible = visible_sessions_for(user)
-    sessions = list(priority.source_sessions.filter(pk__in=sessions_visible.values("pk")))
-    # Notes and recommendations go through the notes' one visibility rule.
-    readable = readable_notes_for(user)
-    published = readable.filter(status=RoundTableNote.Status.PUBLISHED).exclude(summary="")
-    recommendations = list(
-        priority.source_recommendations.filter(note__in=readable.values("pk"))
-        .select_related("note__round_table__session")
-        # Only what the page shows: select_related would otherwise read every column of the
-        # note (its texts and stored search documents), which the page never shows here.
-        .only(
-            "text",
-            "position",
-            "note__round_table__topic",
-            "note__round_table__session__year",
-            "note__round_table__session__quarter",
-            "note__round_table__session__sequence",
-            "note__round_table__session__starts_at",
-        )
-        .order_by("note__round_table__session__starts_at", "pk")
-    )
+    """Where a priority came from, limited to what `user` may see (four queries).
+
+    The notes' visibility, meetings.permissions.readable_notes_for, is built and run once: one
+    query returns, of the notes the reader may read, the published summaries of the visible
+    round tables and the notes of the priority's recommendations; the recommendations are
+    then read for those notes only.
+    """
+    visible = _visible_session_q(user)
+    if visible is None:
+        return Provenance(sessions=[], round_tables=[])
+    sessions = list(priority.source_sessions.filter(visible).only(*_SESSION_SHOWN))
     round_tables = list(
-        priority.source_round_tables.filter(session__in=sessions_visible.values("pk"))
+        priority.source_round_tables.filter(_visible_session_q(user, "session__"))
         .select_related("session")
-        .prefetch_related(
-            Prefetch("notes", queryset=published.order_by("created_at"), to_attr="published")
-        )
+        .only("topic", *(f"session__{name}" for name in _SESSION_SHOWN))
         .order_by("session__starts_at", "topic")
     )
+    shown_summary = Q(
+        round_table_id__in=[rt.pk for rt in round_tables], status=RoundTableNote.Status.PUBLISHED
+    ) & ~Q(summary="")
+    # The candidates as one UNION subquery: OR-ed with a subquery for the recommendations'
+    # notes, the planner scanned every note; this way it reads a few rows by their keys.
+    candidates = (
+        RoundTableNote.objects.filter(shown_summary)
+        .order_by()
+        .values("pk")
+        .union(priority.source_recommendations.order_by().values("note_id"))
+    )
+    readable = (
+        readable_notes_for(user)
+        .filter(pk__in=candidates)
+        .annotate(shown=ExpressionWrapper(shown_summary, output_field=BooleanField()))
+        # values_list(): the page needs none of readable_notes_for's annotations. Where each
+        # note was taken comes along for the recommendations (its joins are the rule's own).
+        .values_list(*_NOTE_SHOWN, "shown", *_NOTE_PLACE)
+        .order_by("created_at", "pk")
+    )
+    note_url = _urls("meetings:note_detail")
+    places: dict[int, tuple[datetime, str, int, int, int]] = {}
+    summaries: dict[int, list[ProvenanceNote]] = {}
+    for *values, shown, topic, year, quarter, sequence, starts_at in readable:
+        note = RoundTableNote.from_db(readable.db, _NOTE_SHOWN, values)
+        places[note.pk] = (starts_at, topic, year, quarter, sequence)
+        if shown:
+            summaries.setdefault(note.round_table_id, []).append(
+                ProvenanceNote(note=note, url=note_url(note.pk))
+            )
+    recommendations = []
+    if places:
+        recommendations = sorted(
+            priority.source_recommendations.filter(note_id__in=list(places)).only(
+                "note_id", "text", "position"
+            ),
+            # By when their session started, as the page lists everything.
+            key=lambda r: (places[r.note_id][0], r.pk),
+        )
+    session_url, round_table_url = (
+        _urls("meetings:session_detail"),
+        _urls("meetings:round_table_detail"),
+    )
+
+    def place(note_id: int) -> dict[str, str]:
+        _starts_at, topic, year, quarter, sequence = places[note_id]
+        # The session's own label, from the values read.
+        session = StrategicSession(year=year, quarter=quarter, sequence=sequence)
+        return {"topic": topic, "quarter_label": session.quarter_label}
+
     return Provenance(
-        sessions=[(s, _url_or_none("meetings:session_detail", s.pk)) for s in sessions],
+        sessions=[(s, session_url(s.pk)) for s in sessions],
         round_tables=[
             ProvenanceRoundTable(
                 round_table=rt,
-                url=_url_or_none("meetings:round_table_detail", rt.pk),
-                notes=[
-                    ProvenanceNote(note=n, url=_url_or_none("meetings:note_detail", n.pk))
-                    for n in rt.published
-                ],
+                url=round_table_url(rt.pk),
+                notes=summaries.get(rt.pk, []),
             )
             for rt in round_tables
         ],
         recommendations=[
-            ProvenanceRecommendation(
-                recommendation=r, url=_url_or_none("meetings:note_detail", r.note_id)
-            )
+            ProvenanceRecommendation(recommendation=r, url=note_url(r.note_id), **place(r.note_id))
             for r in recommendations
         ],
     )

@@ -42,12 +42,12 @@ def _populate(session: StrategicSession, size: int, viewer: User) -> None:
 BEFORE_THE_VIEW = 3
 # The list: every session with my status, seat counts on the upcoming ones, in one query.
 SESSION_LIST = BEFORE_THE_VIEW + 1
-# The detail: the session, my registration, the balance (by organisation; the communities are
-# summed from it), the registrations a representative manages, round tables with counts, and
-# their facilitators.
-SESSION_DETAIL = BEFORE_THE_VIEW + 6 + 2  # + notes: latest summaries by table, open actions
-# A round table with its session, its facilitators, its participants and my registration;
-# staff also get the list of registrants not yet seated, for the "assign" form.
+# The detail: the session, my registration, the registrations a representative manages, the
+# balance (by organisation; the communities are summed from it), and the round tables with
+# their counts and facilitators' names (one query).
+SESSION_DETAIL = BEFORE_THE_VIEW + 5 + 2  # + notes: summaries by table, open actions
+# A round table with its session, its facilitators, who sits at it and my registration's
+# status; staff also get the list of registrants not yet seated, for the "assign" form.
 ROUND_TABLE = {"member": BEFORE_THE_VIEW + 4, "staff": BEFORE_THE_VIEW + 5}
 # + notes: the table's readable notes, and (for a non-staff reader) "do I write for it?"
 ROUND_TABLE = {"member": ROUND_TABLE["member"] + 2, "staff": ROUND_TABLE["staff"] + 1}

@@ -1,10 +1,13 @@
 """Round tables: sign up among the session's registrants, staff assign, and who sees who sits."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from meetings.models import RoundTable, RoundTableParticipant, StrategicSession
+from meetings import notes
+from meetings.models import RoundTable, RoundTableNote, RoundTableParticipant, StrategicSession
 from meetings.services import cancel_registration, join_round_table
 from tests.conftest import login_client
 from tests.meetings.factories import RoundTableFactory, SessionFactory, member_of, register
@@ -209,3 +212,65 @@ def test_the_table_page_lists_its_notes_with_the_start_of_each_summary(member, t
     assert "Wells first, then springs." in page  # plain text, no Markdown syntax
     assert "Not shared yet." not in page  # a draft is for the table's writers and staff
     assert "fullword" not in page  # never the full record
+
+
+@pytest.mark.django_db
+def test_staff_and_members_in_turn_each_see_their_own_table_notes(member, staff, table) -> None:
+    make_note(table, None, "published", summary="Shared point sumwordshared.")
+    make_note(table, None, "staffonly", summary="Internal point sumwordinternal.")
+    make_note(table, None, "draft", summary="Unfinished point sumworddraft.")
+    url = reverse("meetings:round_table_detail", args=[table.pk])
+    for _turn in range(2):
+        staff_page = login_client(staff).get(url).content.decode()
+        member_page = login_client(member).get(url).content.decode()
+        assert all(w in staff_page for w in ("sumwordshared", "sumwordinternal", "sumworddraft"))
+        assert "sumwordshared" in member_page
+        assert "sumwordinternal" not in member_page and "sumworddraft" not in member_page
+        # The button to start notes is the writers' (and staff's), with the viewer's own token.
+        assert "Start notes for this table" in staff_page
+        assert "Start notes for this table" not in member_page
+
+
+@pytest.mark.django_db
+def test_a_changed_table_note_shows_on_the_next_load(member, staff, table) -> None:
+    url = reverse("meetings:round_table_detail", args=[table.pk])
+    note = make_note(table, None, "submitted", summary="We agreed on wells.")
+    assert "We agreed on wells." not in login_client(member).get(url).content.decode()
+    notes.publish_note(note=note, user=staff)
+    assert "We agreed on wells." in login_client(member).get(url).content.decode()
+    RoundTableNote.objects.filter(pk=note.pk).update(summary="We agreed on springs.")
+    page = login_client(member).get(url).content.decode()
+    assert "We agreed on springs." in page and "wells" not in page
+    RoundTableNote.objects.filter(pk=note.pk).delete()
+    assert "No notes you may read yet." in login_client(member).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_each_reader_sees_a_notes_date_by_their_own_clock(member, staff, table) -> None:
+    note = make_note(table, None, "published")
+    # 22:30 UTC on 1 March is already 2 March in Jerusalem.
+    when = datetime.datetime(2026, 3, 1, 22, 30, tzinfo=datetime.UTC)
+    RoundTableNote.objects.filter(pk=note.pk).update(created_at=when)
+    member.time_zone, staff.time_zone = "UTC", "Asia/Jerusalem"
+    member.save(update_fields=["time_zone"])
+    staff.save(update_fields=["time_zone"])
+    url = reverse("meetings:round_table_detail", args=[table.pk])
+    for _turn in range(2):
+        assert "Notes of March 1, 2026" in login_client(member).get(url).content.decode()
+        assert "Notes of March 2, 2026" in login_client(staff).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_seated_people_are_named_with_their_organisations(
+    member, organisation, staff, table
+) -> None:
+    join_round_table(round_table=table, registration=register(table.session, member), actor=member)
+    url = reverse("meetings:round_table_detail", args=[table.pk])
+    mine = login_client(member).get(url).content.decode()
+    assert "Maya Member" in mine and "(Olive Branch Dialogue Centre)" in mine
+    assert "Leave the round table" in mine
+    seat = RoundTableParticipant.objects.get(round_table=table)
+    leave = reverse("meetings:round_table_leave", args=[table.pk, seat.pk])
+    assert f'action="{leave}"' in mine
+    staff_page = login_client(staff).get(url).content.decode()
+    assert f'action="{leave}"' in staff_page and "Remove" in staff_page

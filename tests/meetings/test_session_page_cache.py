@@ -1,6 +1,6 @@
-"""The session page's shared sections (balance, summaries, open actions) are cached under a
-digest of what they show: personas loading the page in turn each see their own view, and a
-change shows on the next load, however it was made (service, admin, a bare UPDATE)."""
+"""The session page's shared sections (round tables, summaries, open actions, balance) are
+cached under a digest of what they show: personas loading the page in turn each see their own
+view, and a change shows on the next load, however it was made (service, admin, a bare UPDATE)."""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +8,8 @@ from django.utils import translation
 
 from alliance.fragments import render_fragment
 from meetings import notes
-from meetings.models import Registration, RoundTableNote, StrategicSession
+from meetings.models import Registration, RoundTable, RoundTableNote, StrategicSession
+from meetings.services import join_round_table
 from members.models import Organisation, User
 from tests.conftest import login_client
 from tests.factories import OrganisationFactory
@@ -178,3 +179,25 @@ def test_a_shared_section_is_rendered_from_plain_values_only(held_session) -> No
     data = {"session_id": held_session.pk, "tables": [], "open_actions": []}
     first = render_fragment("meetings/notes/_session_notes.html", data)
     assert render_fragment("meetings/notes/_session_notes.html", data) == first
+
+
+@pytest.mark.django_db
+def test_the_round_tables_show_each_reader_their_own_seat_and_follow_changes(
+    organisation: Organisation,
+) -> None:
+    session = SessionFactory(capacity=None)
+    table = RoundTableFactory(session=session, topic="Water and land", capacity=None)
+    seated = member_of(organisation, full_name="Sara Seated")
+    standing = member_of(organisation, full_name="Sam Standing")
+    join_round_table(round_table=table, registration=register(session, seated), actor=seated)
+    register(session, standing)
+    for _turn in range(2):
+        assert "You are at this table" in _page(seated, session)
+        assert "You are at this table" not in _page(standing, session)
+        assert "1 participant" in _page(standing, session)
+    # Changes made any way show on the next load: a facilitator added, a topic renamed.
+    table.facilitators.add(member_of(organisation, full_name="Fadi Facilitator"))
+    assert "Facilitated by Fadi Facilitator" in _page(standing, session)
+    RoundTable.objects.filter(pk=table.pk).update(topic="Springs and wells")
+    page = _page(standing, session)
+    assert "Springs and wells" in page and "Water and land" not in page

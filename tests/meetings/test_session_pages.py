@@ -4,8 +4,15 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Registration, StrategicSession
+from meetings.services import join_round_table
 from tests.conftest import login_client
-from tests.meetings.factories import SessionFactory, in_days, member_of, register
+from tests.meetings.factories import (
+    RoundTableFactory,
+    SessionFactory,
+    in_days,
+    member_of,
+    register,
+)
 
 S = StrategicSession.Status
 
@@ -303,3 +310,39 @@ def test_the_list_orders_sessions_and_counts_seats_of_upcoming_ones(member, orga
     assert "1 of 1 seat taken" in page and "1 waiting" in page
     assert "0 of 1 seats taken" in page  # the sooner session, nobody yet
     assert "You are registered" in page
+
+
+@pytest.mark.django_db
+def test_the_round_tables_show_language_room_facilitators_seats_and_my_table(
+    member, organisation
+) -> None:
+    session = SessionFactory(capacity=None)
+    mine = RoundTableFactory(session=session, topic="Water", language="ar", room="Hall B")
+    other = RoundTableFactory(session=session, topic="Youth", capacity=5, room="")
+    mine.facilitators.add(member_of(organisation, full_name="Zaid Z"))
+    mine.facilitators.add(member_of(organisation, full_name="Adi A"))
+    join_round_table(round_table=mine, registration=register(session, member), actor=member)
+    page = login_client(member).get(reverse("meetings:session_detail", args=[session.pk]))
+    html = page.content.decode()
+    water, youth = html.index("Water"), html.index("Youth")
+    assert water < youth  # by topic
+    water_item = html[water:youth]
+    assert "1 participant" in water_item and "You are at this table" in water_item
+    assert "Arabic" in water_item and "Hall B" in water_item
+    assert "Facilitated by Adi A, Zaid Z" in water_item  # by name
+    youth_item = html[youth : html.index("</ul>", youth)]
+    assert "0 of 5 seats" in youth_item and "You are at this table" not in youth_item
+    assert "Facilitated by" not in youth_item
+    assert reverse("meetings:round_table_detail", args=[other.pk]) in html
+
+
+@pytest.mark.django_db
+def test_a_representative_sees_their_own_seat_apart_from_colleagues(representative, member) -> None:
+    session = SessionFactory()
+    register(session, representative)
+    register(session, member)
+    page = login_client(representative).get(reverse("meetings:session_detail", args=[session.pk]))
+    html = page.content.decode()
+    assert "You have a seat, for Olive Branch Dialogue Centre." in html
+    colleagues = html[html.index('id="colleagues"') :]
+    assert "Maya Member" in colleagues and "Rami Representative" not in colleagues

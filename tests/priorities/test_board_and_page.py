@@ -242,7 +242,8 @@ def test_priority_page_runs_a_constant_number_of_queries(
     big_priority = _fill(4, organisation)
     # session, user, roles, priority, represented organisations, my endorsements,
     # champions (whether visible, whether mine), counts by community, timeline, sessions,
-    # note recommendations, round tables, notes
+    # round tables, the readable notes (summaries and recommendations' notes at once),
+    # the recommendations of those notes
     with django_assert_num_queries(small):
         response = client.get(big_priority.get_absolute_url())
     assert len(response.context["provenance"].round_tables) == 4

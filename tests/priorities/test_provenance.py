@@ -137,3 +137,67 @@ def test_recommendations_show_only_from_notes_the_reader_may_read(
         html = login_client(reader).get(sourced.get_absolute_url()).content.decode()
         assert "Shared recommendation" in html
         assert "Drafted recommendation" in html
+
+
+@pytest.mark.django_db
+def test_recommendations_need_no_source_round_table_but_a_readable_note(
+    member: User, staff: User, sourced
+) -> None:
+    """A recommendation shows whether or not its table is a source, and never from a note
+    the reader may not read: a staff-only note, a note of a draft session, an unshared one."""
+    held = StrategicSession.objects.get(title="Beit Jala 2025")
+    other_table = RoundTableFactory(session=held, topic="Water table")
+    draft_table = RoundTable.objects.get(topic="Secret agenda table")
+    texts = {
+        "From another table": NoteFactory(round_table=other_table),
+        "From a staff-only note": NoteFactory(round_table=other_table, staff_only=True),
+        "From a draft session": NoteFactory(round_table=draft_table),
+        "From a submitted note": NoteFactory(round_table=other_table, status=STATUS.SUBMITTED),
+    }
+    for text, note in texts.items():
+        sourced.source_recommendations.add(NoteRecommendation.objects.create(note=note, text=text))
+    shown = {
+        reader: [
+            r.recommendation.text
+            for r in login_client(reader)
+            .get(sourced.get_absolute_url())
+            .context["provenance"]
+            .recommendations
+        ]
+        for reader in (member, staff)
+    }
+    assert shown[member] == ["From another table"]
+    assert sorted(shown[staff]) == sorted(texts)
+    # The other table's published note is a recommendation's source, not a summary shown: its
+    # table is not among the priority's round tables.
+    provenance = login_client(member).get(sourced.get_absolute_url()).context["provenance"]
+    assert [rt.round_table.topic for rt in provenance.round_tables] == ["Trauma healing table"]
+
+
+@pytest.mark.django_db
+def test_a_note_that_is_summary_and_source_shows_in_both_places(member: User, sourced) -> None:
+    table = sourced.source_round_tables.get(topic="Trauma healing table")
+    published = table.notes.get(status=STATUS.PUBLISHED)
+    sourced.source_recommendations.add(
+        NoteRecommendation.objects.create(note=published, text="Agreed at the table")
+    )
+    provenance = login_client(member).get(sourced.get_absolute_url()).context["provenance"]
+    (shown_table,) = provenance.round_tables
+    assert [n.note.pk for n in shown_table.notes] == [published.pk]
+    assert shown_table.notes[0].note.summary == "Published summary text"
+    assert [r.recommendation.text for r in provenance.recommendations] == ["Agreed at the table"]
+    assert provenance.recommendations[0].url == reverse("meetings:note_detail", args=[published.pk])
+
+
+@pytest.mark.django_db
+def test_only_recommendations_without_round_tables(member: User) -> None:
+    """A priority sourced by recommendations alone (no round table, no session)."""
+    note = NoteFactory(round_table=RoundTableFactory(topic="Seed table"))
+    priority = PriorityFactory()
+    priority.source_recommendations.add(
+        NoteRecommendation.objects.create(note=note, text="Only a recommendation")
+    )
+    html = login_client(member).get(priority.get_absolute_url()).content.decode()
+    assert "Only a recommendation" in html
+    assert "(Seed table, " in html
+    assert "No sources are recorded" not in html

@@ -2,12 +2,23 @@
 layers stay apart, and the notes list pages through them without reading them."""
 
 import pytest
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import CombinedExpression
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import note_selectors, notes
-from meetings.models import NoteAction, NoteKeyPoint, NoteRecommendation, RoundTableNote
+from meetings.models import (
+    NoteAction,
+    NoteKeyPoint,
+    NoteRecommendation,
+    RoundTable,
+    RoundTableNote,
+)
+from meetings.permissions import readable_notes_for
+from meetings.services import save_round_table
 from members.models import User
 from tests.conftest import login_client
 from tests.meetings.factories import RoundTableFactory
@@ -176,3 +187,104 @@ def test_pages_of_the_list_and_of_a_search(world: World, member: User) -> None:
     assert len(searched.context["notes"]) == 5
     empty = client.get(URL, {"q": "nothingmatchesthis", "page": 3})
     assert empty.context["page"].paginator.count == 0 and empty.context["notes"] == []
+
+
+@pytest.mark.django_db
+def test_a_renamed_table_is_found_by_its_new_topic_and_not_its_old_one(
+    world: World, member: User, staff: User
+) -> None:
+    client = login_client(member)
+    readable = {world.notes["published"].pk, world.notes["archived"].pk}
+    assert _found(client, "land") == readable
+    # Through the service (model save) and in bulk (update()): the database keeps the topic's
+    # stored document either way.
+    world.table.topic = "Olive groves"
+    save_round_table(round_table=world.table, facilitators=[world.facilitator], actor=staff)
+    assert _found(client, "land") == set()
+    assert _found(client, "groves") == readable
+    assert _found(client, "olive sumwordpublished") == {world.notes["published"].pk}
+    RoundTable.objects.filter(pk=world.table.pk).update(topic="Desert springs")
+    assert _found(client, "groves") == set()
+    assert _found(client, "springs -sumwordarchived") == {world.notes["published"].pk}
+
+
+def _reference_search(user: User, query: str) -> list[int]:
+    """What a search finds, by its definition: summary and topic as one document, the items,
+    and the full record for readers of it, every document built from the texts at query time."""
+    terms = SearchQuery(query, config="simple", search_type="websearch") | SearchQuery(
+        query, config="english", search_type="websearch"
+    )
+
+    def document(*fields: str) -> SearchVector:
+        return SearchVector(*fields, config="simple") + SearchVector(*fields, config="english")
+
+    def items(model: type, field: str) -> Exists:
+        matching = model.objects.annotate(document=document(field)).filter(document=terms)
+        return Exists(matching.filter(note_id=OuterRef("pk")))
+
+    notes = readable_notes_for(user).annotate(
+        shared=CombinedExpression(
+            document("summary"),
+            "||",
+            document("round_table__topic"),
+            output_field=SearchVectorField(),
+        ),
+        record=document("body"),
+    )
+    found = notes.filter(
+        Q(shared=terms)
+        | items(NoteKeyPoint, "text")
+        | items(NoteRecommendation, "text")
+        | items(NoteAction, "description")
+        | Q(reader_has_full_record=True, record=terms)
+    )
+    return list(found.order_by(*note_selectors.NOTE_ORDER).values_list("pk", flat=True))
+
+
+REFERENCE_QUERIES = [
+    "water",  # a topic word: every readable note of the table
+    "water sumwordpublished",  # topic and summary together
+    "sumwordpublished -land",  # a topic word excluded
+    "sumwordpublished -youth",
+    "land OR exchanges",
+    '"water and land"',  # a phrase of the topic
+    '"shared points"',  # a phrase of the summaries
+    '"land shared"',  # not a phrase across summary and topic
+    "youth kpword",  # topic of one table, key point of a note of it
+    "recword",
+    "actword -youth",
+    "fullwordpublished",  # the full record, for its readers only
+    "fullworddraft water",
+    "sharing",  # English stemming
+    "nothingmatchesthis",
+]
+
+
+@pytest.mark.django_db
+def test_search_finds_what_its_definition_says_for_every_persona(
+    world: World, member: User, staff: User, admin_user: User, outsider: User
+) -> None:
+    other = RoundTableFactory(session=world.session, topic="Youth exchanges")
+    for state in ("published", "draft", "staffonly"):
+        note = make_note(other, world.rapporteur, state, summary=f"Water points {state}.")
+        note.key_points.create(text=f"kpword {state}")
+        note.recommendations.create(text=f"recword {state}")
+        note.actions.create(description=f"actword {state}")
+    world.notes["archived"].key_points.create(text="kpword land")
+    people = [
+        member,
+        world.participant,
+        world.rapporteur,
+        world.facilitator,
+        staff,
+        admin_user,
+    ]
+    for user in people:
+        client = login_client(user)
+        for query in REFERENCE_QUERIES:
+            expected = _reference_search(user, query)
+            found = note_selectors.search_notes_for(user=user, query=query)
+            assert list(found.values_list("pk", flat=True)) == expected, (user.email, query)
+            page = client.get(URL, {"q": query}).context["page"]
+            assert [note.pk for note in page.object_list] == expected[:25], (user.email, query)
+    assert any(_reference_search(member, query) for query in REFERENCE_QUERIES)

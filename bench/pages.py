@@ -94,27 +94,30 @@ def _priority(user: User) -> tuple:
 TRIVIAL = Page("trivial view (ping)", "bench_ping")
 
 # Budgets: the p50 ratios measured at ten times today's network (1,700 organisations, 8,000
-# people, 6,000 notes, 40,000 registrations) in two runs on the 2-core machine, 2026-11-29
-# 02:22Z and 02:33Z (bench/README.md), with about 50 % headroom for the machine's noise.
+# people, 6,000 notes, 40,000 registrations) in two runs on a quiet 2-core machine, 2026-11-29
+# 04:34Z and 04:40Z (bench/README.md), with about 40 % headroom for the machine's noise. Only
+# the privacy page (the layout alone) is within BUDGET_RATIO; the README says why the others
+# are not and what it would take.
 _ALL_PAGES: list[Page] = [
-    Page("hub home", "members:home", budget=17),  # measured 11.6, 11.0
-    Page("privacy", "members:privacy", budget=6),  # 3.5, 2.4
-    Page("directory", "members:directory", budget=16),  # 10.2, 10.9
-    Page("organisation page", "members:organisation", _organisation, budget=11),  # 7.0, 7.3
-    Page("session list", "meetings:session_list", budget=20),  # 11.2, 14.7
-    Page("session detail", "meetings:session_detail", _session, budget=45),  # 28.9, 32.8
-    Page("round-table page", "meetings:round_table_detail", _round_table, budget=18),  # 12.2, 11.6
-    Page("notes (all)", "meetings:note_search", budget=19),  # 12.5, 9.2
-    # Known over budget (210, 241): full-text vectors are built per search; see the README.
-    Page("note search", "meetings:note_search", query={"q": "dialogue funding"}, budget=20),
-    Page("priorities board", "priorities:board", budget=60),  # 43.3, 37.5
-    Page("priority page", "priorities:detail", _priority, budget=28),  # 17.5, 19.2
+    Page("hub home", "members:home", budget=12),  # measured 9.1, 7.9
+    Page("privacy", "members:privacy", budget=BUDGET_RATIO),  # 2.2, 2.0
+    Page("directory", "members:directory", budget=11),  # 7.6, 6.7
+    Page("organisation page", "members:organisation", _organisation, budget=10),  # 7.2, 6.4
+    Page("session list", "meetings:session_list", budget=12),  # 8.5, 8.4
+    Page("session detail", "meetings:session_detail", _session, budget=21),  # 15.3, 14.6
+    Page("round-table page", "meetings:round_table_detail", _round_table, budget=12),  # 8.3, 7.5
+    Page("notes (all)", "meetings:note_search", budget=12),  # 8.3, 7.4
     Page(
-        "admin: priorities", "admin:priorities_priority_changelist", as_admin=True, budget=70
-    ),  # 52.2, 42.4
+        "note search", "meetings:note_search", query={"q": "dialogue funding"}, budget=22
+    ),  # 16.3, 15.0
+    Page("priorities board", "priorities:board", budget=13),  # 9.1, 8.1
+    Page("priority page", "priorities:detail", _priority, budget=19),  # 13.6, 12.5
     Page(
-        "admin: organisations", "admin:members_organisation_changelist", as_admin=True, budget=70
-    ),  # 49.5, 37.6
+        "admin: priorities", "admin:priorities_priority_changelist", as_admin=True, budget=29
+    ),  # 20.9, 20.4
+    Page(
+        "admin: organisations", "admin:members_organisation_changelist", as_admin=True, budget=26
+    ),  # 18.8, 18.2
 ]
 
 

@@ -18,7 +18,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     When,
     Window,
 )
@@ -237,27 +236,6 @@ def list_session_summaries_for(
     notes = readable_notes_for(user).filter(round_table__session=session, status=Status.PUBLISHED)
     notes = _with_items(notes) if with_items else notes.select_related("round_table__session")
     return notes.order_by("round_table__topic", "round_table_id", "published_at", "pk")
-
-
-def list_open_actions_for(*, user: User, session: StrategicSession) -> QuerySet[NoteAction]:
-    """Open actions from the notes (readable, shared) of the held session right before this
-    one, soonest due first (1 query)."""
-    previous = (
-        StrategicSession.objects.filter(
-            starts_at__lt=session.starts_at, status=StrategicSession.Status.HELD
-        )
-        .order_by("-starts_at", "-pk")
-        .values("pk")[:1]
-    )
-    readable = readable_notes_for(user).filter(
-        round_table__session=Subquery(previous), status__in=SHARED
-    )
-    return (
-        NoteAction.objects.filter(note__in=readable.values("pk"), done_at__isnull=True)
-        .select_related("organisation", "note__round_table")
-        .defer(*NOTE_VIA_ITEM_DOCUMENTS)
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
-    )
 
 
 @dataclass(frozen=True)

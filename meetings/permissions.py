@@ -7,6 +7,7 @@ Anything a viewer may not know exists answers 404; what they may see but not do 
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.http import Http404
@@ -25,6 +26,16 @@ from members.permissions import Action, may
 def is_session_staff(user: User) -> bool:
     """Staff and admins: they schedule sessions and see registrants' needs."""
     return may(user, Action.SCHEDULE_SESSIONS)
+
+
+def visible_sessions_q(user: User | AnonymousUser, prefix: str = "") -> Q | None:
+    """The rule of may_see_session() as a condition on a session reached through `prefix`
+    (e.g. "session__"); None when `user` may see no session at all."""
+    if not may(user, Action.USE_HUB):
+        return None
+    if is_session_staff(user):
+        return Q()
+    return ~Q(**{f"{prefix}status": StrategicSession.Status.DRAFT})
 
 
 def may_see_session(user: User, session: StrategicSession) -> bool:

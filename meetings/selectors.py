@@ -33,7 +33,11 @@ from meetings.models import (
     RoundTableParticipant,
     StrategicSession,
 )
-from meetings.permissions import is_session_staff, may_review_notes, readable_notes_for
+from meetings.permissions import (
+    may_review_notes,
+    readable_notes_for,
+    visible_sessions_q,
+)
 from members.models import Organisation, User
 
 Status = StrategicSession.Status
@@ -83,10 +87,10 @@ _LIST_FIELDS = (
 
 
 def _visible_sessions(user: User) -> QuerySet[StrategicSession]:
-    queryset = StrategicSession.objects.only(*_LIST_FIELDS)
-    if not is_session_staff(user):
-        queryset = queryset.exclude(status=Status.DRAFT)
-    return queryset
+    visible = visible_sessions_q(user)
+    if visible is None:
+        return StrategicSession.objects.none()
+    return StrategicSession.objects.filter(visible).only(*_LIST_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -414,7 +418,7 @@ class OpenActionRow:
 def _open_action_rows(
     readable: QuerySet[RoundTableNote], session: StrategicSession, *, show_every_organisation: bool
 ) -> list[OpenActionRow]:
-    # The open actions note_selectors.list_open_actions_for() lists, read as plain values
+    # The open actions of the previous held session's shared notes, read as plain values
     # through their notes: the readable notes joined to their actions. Actions whose note is in
     # a subquery of readable notes cost half as much again to build (Django copies and
     # relabels the visibility rule's whole query) and to plan.

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from alliance.urls_for import url_maker
 from members import hub
 from members.decorators import require_action
 from members.forms import (
@@ -138,11 +139,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Reversed once a page, then filled in: a slug holds only the characters of the URLs' <slug:>
-# converter, which reverse() would leave as they are.
-_SLUG_PLACEHOLDER = "slug-placeholder"
-
-
 def _directory_cards(
     organisations: Iterable[Organisation],
     *,
@@ -154,20 +150,16 @@ def _directory_cards(
 
     Dicts rather than objects: the template engine looks a name up as a key first.
     """
-    page_url = reverse("members:organisation", args=[_SLUG_PLACEHOLDER])
-    logo_url = reverse("members:organisation_logo", args=[_SLUG_PLACEHOLDER])
+    page_url = url_maker("members:organisation")
+    logo_url = url_maker("members:organisation_logo")
     cards = []
     for organisation in organisations:
         name = organisation.name
         cards.append(
             {
                 "name": name,
-                "url": page_url.replace(_SLUG_PLACEHOLDER, organisation.slug),
-                "logo_url": (
-                    logo_url.replace(_SLUG_PLACEHOLDER, organisation.slug)
-                    if organisation.logo
-                    else ""
-                ),
+                "url": page_url(organisation.slug),
+                "logo_url": logo_url(organisation.slug) if organisation.logo else "",
                 "initial": name[:1].upper(),
                 "community": organisation.get_community_display(),
                 "place": ", ".join(

@@ -4,6 +4,8 @@ Staff see everything here read-only (members.roles gives them view permissions o
 action needs the change permission, which only the Admins group holds.
 """
 
+from collections.abc import Callable
+
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin, messages
@@ -14,13 +16,12 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from alliance.admin import PlainActionCheckboxMixin
+from alliance.urls_for import url_maker
 from priorities import services
 from priorities.forms import AgreeAtSessionForm, MergeForm
 from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUpdate, Theme
@@ -34,7 +35,7 @@ THEME_PAGE_SIZE = 100
 
 
 class PriorityChangeList(ChangeList):
-    _change_url: tuple[str, str] | None = None
+    _change_url: Callable[[int], str] | None = None
 
     def get_results(self, request: HttpRequest) -> None:
         if request.GET.get(THEME_FILTER_PARAM):
@@ -45,15 +46,11 @@ class PriorityChangeList(ChangeList):
         # One reverse() for the page instead of one a row; a priority's pk is an integer, which
         # the URL carries as it is (quote() leaves digits alone).
         if self._change_url is None:
-            url = reverse(
+            self._change_url = url_maker(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=("999999999",),
                 current_app=self.model_admin.admin_site.name,
             )
-            prefix, suffix = url.rsplit("999999999", 1)
-            self._change_url = (prefix, suffix)
-        prefix, suffix = self._change_url
-        return f"{prefix}{int(result.pk)}{suffix}"
+        return self._change_url(int(result.pk))
 
 
 @admin.register(Theme)
@@ -151,7 +148,7 @@ class PriorityAdminForm(forms.ModelForm):
 
 
 @admin.register(Priority)
-class PriorityAdmin(SortableAdminMixin, SimpleHistoryAdmin):
+class PriorityAdmin(PlainActionCheckboxMixin, SortableAdminMixin, SimpleHistoryAdmin):
     # Ranks count within each theme, so drag and drop is offered once the list shows one theme.
     form = PriorityAdminForm
     ordering = ("rank", "theme__order", "pk")
@@ -243,16 +240,6 @@ class PriorityAdmin(SortableAdminMixin, SimpleHistoryAdmin):
         # skip its get_actions() altogether: it counted every priority to offer them, on each
         # of the several calls a changelist makes.
         return super(SortableAdminMixin, self).get_actions(request)
-
-    def action_checkbox(self, obj: Priority) -> SafeString:
-        """The row's checkbox, as Django renders it, without a widget template for each row."""
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
-        )
 
     def get_max_order(self, request: HttpRequest, obj: Priority | None = None) -> int:
         if obj is None or obj.theme_id is None:

@@ -21,26 +21,17 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from alliance.urls_for import url_maker
 from meetings.models import NoteRecommendation, RoundTable, RoundTableNote, StrategicSession
-from meetings.permissions import is_session_staff, readable_notes_for
+from meetings.permissions import readable_notes_for, visible_sessions_q
 from members.models import Membership, Organisation, User
-from members.permissions import Action, may, visible_organisations_for
+from members.permissions import visible_organisations_for
 from priorities.models import AGREED_STATUSES, Endorsement, Priority, ProgressUpdate, Theme
 
 # Endorsements that count: not withdrawn, from organisations that are members now.
 ACTIVE_ENDORSEMENT = Q(withdrawn_at__isnull=True, organisation__status=Organisation.Status.ACTIVE)
-
-
-def active_endorsement_filter(prefix: str = "endorsements__") -> Q:
-    """ACTIVE_ENDORSEMENT seen from a priority, for Count(..., filter=...)."""
-    return Q(
-        **{
-            f"{prefix}withdrawn_at__isnull": True,
-            f"{prefix}organisation__status": Organisation.Status.ACTIVE,
-        }
-    )
 
 
 def active_endorsement_count() -> Coalesce:
@@ -378,28 +369,10 @@ def _urls(name: str) -> Callable[[int], str | None]:
     yet (or under this name): then the items show unlinked.
     """
     try:
-        prefix, suffix = reverse(name, args=[999999999]).rsplit("999999999", 1)
+        url_for = url_maker(name)
     except NoReverseMatch:
         return lambda pk: None
-    return lambda pk: f"{prefix}{int(pk)}{suffix}"
-
-
-def _visible_session_q(user: User | AnonymousUser, prefix: str = "") -> Q | None:
-    """The rule of meetings.permissions.may_see_session as a condition on a session reached
-    through `prefix`; None when `user` may see no session at all."""
-    if not may(user, Action.USE_HUB):
-        return None
-    if is_session_staff(user):
-        return Q()
-    return ~Q(**{f"{prefix}status": StrategicSession.Status.DRAFT})
-
-
-def visible_sessions_for(user: User | AnonymousUser) -> QuerySet[StrategicSession]:
-    """The sessions `user` may open."""
-    visible = _visible_session_q(user)
-    if visible is None:
-        return StrategicSession.objects.none()
-    return StrategicSession.objects.filter(visible)
+    return lambda pk: url_for(int(pk))
 
 
 # What the page shows of a session: its str() (quarter label and title) and its address.
@@ -421,12 +394,12 @@ def get_provenance(*, priority: Priority, user: User | AnonymousUser) -> Provena
     round tables and the notes of the priority's recommendations; the recommendations are
     then read for those notes only.
     """
-    visible = _visible_session_q(user)
+    visible = visible_sessions_q(user)
     if visible is None:
         return Provenance(sessions=[], round_tables=[])
     sessions = list(priority.source_sessions.filter(visible).only(*_SESSION_SHOWN))
     round_tables = list(
-        priority.source_round_tables.filter(_visible_session_q(user, "session__"))
+        priority.source_round_tables.filter(visible_sessions_q(user, "session__"))
         .select_related("session")
         .only("topic", *(f"session__{name}" for name in _SESSION_SHOWN))
         .order_by("session__starts_at", "topic")

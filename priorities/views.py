@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alliance.fragments import render_fragments
+from alliance.urls_for import url_maker
 from members.decorators import require_action
 from members.middleware import staff_area
 from members.permissions import Action, Role, may, roles_of
@@ -45,9 +45,9 @@ class BoardColumn:
 def _with_urls(priorities: list[Priority]) -> list[Priority]:
     # One reverse() for the page rather than one a card: the slug converter passes slugs
     # through unchanged, so the address is the same one reverse() would build.
-    prefix, suffix = reverse("priorities:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
+    url_for = url_maker("priorities:detail")
     for priority in priorities:
-        priority.url = f"{prefix}{priority.slug}{suffix}"
+        priority.url = url_for(priority.slug)
     return priorities
 
 

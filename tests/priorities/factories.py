@@ -5,8 +5,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import RoundTable, RoundTableNote, StrategicSession
+from meetings.models import RoundTableNote, StrategicSession
 from priorities.models import Endorsement, Priority, ProgressUpdate, Theme
+from tests.meetings import factories as meetings_factories
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -17,11 +18,9 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: 10 + n)
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = StrategicSession
+class SessionFactory(meetings_factories.SessionFactory):
+    """A session held a month ago (priorities come from held sessions)."""
 
-    title = factory.Sequence(lambda n: f"Strategic session {n}")
     year = 2025
     quarter = 4
     sequence = factory.Sequence(lambda n: n + 1)
@@ -31,12 +30,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
     status = StrategicSession.Status.HELD
 
 
-class RoundTableFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RoundTable
-
+class RoundTableFactory(meetings_factories.RoundTableFactory):
     session = factory.SubFactory(SessionFactory)
-    topic = factory.Sequence(lambda n: f"Round table {n}")
 
 
 class NoteFactory(factory.django.DjangoModelFactory):
